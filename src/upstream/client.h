@@ -1,0 +1,73 @@
+#pragma once
+
+// Outbound HTTP for one worker: libcurl's multi interface driven by the worker's io_context
+// (curl_multi_socket_action with socket/timer callbacks bound to Asio waits). Keep-alive pooling per
+// host, TLS, HTTP/2 where offered, HTTPS_PROXY/NO_PROXY honoured (libcurl's environment handling).
+// Single-threaded: a Client and its Transfers are used only on their io_context's thread.
+
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "common/http_message.h"
+
+namespace sb::upstream {
+
+using Clock = std::chrono::steady_clock;
+
+enum class TransferError {
+  kConnect,     // DNS, refused, TLS, reset before any response header
+  kTimeout,     // the deadline given to the wait passed, or curl's own timeout
+  kReset,       // connection broke after headers (body cut short)
+  kCancelled,   // cancel() was called
+  kProtocol,    // malformed HTTP from the upstream
+  kTooLarge,    // body beyond Options::max_response_bytes
+};
+std::string_view transfer_error_name(TransferError e);
+
+struct ResponseHead {
+  int status = 0;
+  HeaderList headers;
+};
+
+struct Options {
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds total_timeout{900000};  // curl's hard cap for the whole transfer
+  size_t max_response_bytes = 64u << 20;
+};
+
+class Transfer;
+
+class Client {
+ public:
+  static std::unique_ptr<Client> create(boost::asio::io_context& io);
+  virtual ~Client() = default;
+  // Starts the request at once. Destroying the returned Transfer cancels it (removes the easy
+  // handle; the upstream sees the connection close when it was mid-body).
+  virtual std::unique_ptr<Transfer> start(OutboundRequest request, const Options& options) = 0;
+  virtual size_t active() const = 0;  // transfers in flight, for metrics
+};
+
+class Transfer {
+ public:
+  virtual ~Transfer() = default;
+  // Waits for the status line and headers, or fails. `deadline` bounds this wait only.
+  virtual boost::asio::awaitable<std::expected<ResponseHead, TransferError>> head(
+      Clock::time_point deadline) = 0;
+  // Waits for the next body bytes. Returns "" exactly once at the clean end of the body; after
+  // that, or after an error, further calls return the same result. `deadline` bounds this wait.
+  // While the consumer does not read, curl is paused once 1 MiB is buffered (back-pressure).
+  virtual boost::asio::awaitable<std::expected<std::string, TransferError>> read(
+      Clock::time_point deadline) = 0;
+  // Reads the rest of the body into one string (bounded by max_response_bytes).
+  virtual boost::asio::awaitable<std::expected<std::string, TransferError>> read_all(
+      Clock::time_point deadline) = 0;
+  // Aborts: a pending head()/read() completes with kCancelled. Safe to call more than once.
+  virtual void cancel() = 0;
+};
+
+}  // namespace sb::upstream
