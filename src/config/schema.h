@@ -47,6 +47,9 @@ struct ProviderConfig {
   std::string api_version;    // azure
   std::vector<std::pair<std::string, std::string>> extra_headers;
   bool allow_prefill = false;  // ours: accepts an assistant prefill (mid-stream continuation)
+  // Type-specific scalar settings, as written (region, project_id, location, api_type,
+  // parse_think_blocks = "true", ...). Only keys the type documents get here.
+  std::map<std::string, std::string> options;
 };
 
 enum class ModelKind { kChat, kEmbedding };
@@ -62,12 +65,12 @@ struct ModelConfig {
 };
 
 struct GatewayLimits {
-  uint64_t max_body_bytes = 16u << 20;   // request body (413 beyond)
+  uint64_t max_body_bytes = 16u << 20;    // request body (413 beyond)
   uint32_t max_header_bytes = 16u << 10;  // request head (431 beyond)
-  uint32_t max_connections = 10000;      // per process
-  Millis read_timeout{30000};            // whole request read
-  Millis idle_timeout{75000};            // keep-alive idle
-  Millis drain_timeout{10000};           // SIGTERM: in-flight requests get this long
+  uint32_t max_connections = 10000;       // per process
+  Millis read_timeout{30000};             // whole request read
+  Millis idle_timeout{75000};             // keep-alive idle
+  Millis drain_timeout{10000};            // SIGTERM: in-flight requests get this long
 };
 
 struct ObservabilityConfig {
@@ -100,12 +103,21 @@ struct FunctionConfig {
   std::string name;
   std::string type;  // "chat" | "json"
   std::map<std::string, VariantConfig> variants;
+  std::vector<std::string> tools;  // names of [tools.X] (chat functions)
 };
 struct MetricConfig {
   std::string name;
   std::string type;      // "boolean" | "float"
   std::string optimize;  // "max" | "min"
   std::string level;     // "inference" | "episode"
+  std::string description;
+};
+struct ToolConfig {
+  std::string name;  // key under [tools.NAME]
+  std::string description;
+  std::string parameters;  // JSON Schema file, resolved against the config file's directory
+  bool strict = false;
+  std::string provider_name;  // `name` sent to the provider; defaults to the key
 };
 
 struct Config {
@@ -114,8 +126,9 @@ struct Config {
   std::map<std::string, ModelConfig> embedding_models;  // embedding models
   std::map<std::string, FunctionConfig> functions;
   std::map<std::string, MetricConfig> metrics;
+  std::map<std::string, ToolConfig> tools;
   std::string path;  // the file it came from
-  std::string hash;  // hex digest of the file's bytes (GET /status config_hash)
+  std::string hash;  // hex SHA-256 of the file's bytes (GET /status config_hash)
 };
 
 }  // namespace sb::config

@@ -21,11 +21,15 @@ enum class Family { kOpenAI, kAnthropic, kOllama, kGemini, kAzure };
 
 // Static facts about a provider type.
 struct Descriptor {
-  std::string_view type;              // config `type`, e.g. "openrouter"
+  std::string_view type;  // config `type`, e.g. "openrouter"
   Family family;
-  std::string_view default_base_url;  // "" when api_base is required
-  std::string_view default_key_env;   // "" when the type needs no key by default
-  bool supports_shorthand = false;    // usable as "TYPE::MODEL"
+  std::string_view default_base_url;    // "" when api_base is required
+  std::string_view default_key_env;     // "" when the type needs no key by default
+  bool supports_shorthand = false;      // usable as "TYPE::MODEL"
+  bool key_optional = false;            // no key configured/set: send no Authorization at all
+  bool implemented = true;              // false: this build cannot talk to the type yet
+  std::string_view openai_path_prefix;  // OpenAI family: inserted between base URL and
+                                        // "/chat/completions" ("/v1" for ollama)
 };
 
 // Everything a codec needs to address one upstream: resolved at request time.
@@ -47,6 +51,8 @@ class StreamDecoder {
   virtual bool finished() const = 0;
   // Malformed events skipped so far (counted, never forwarded).
   virtual int malformed() const { return 0; }
+  // The upstream closed the body: decodes an event left without its terminating blank line.
+  virtual std::expected<void, Error> finish(std::vector<api::StreamChunk>& out) { return {}; }
 };
 
 class Codec {
@@ -58,7 +64,8 @@ class Codec {
   virtual std::expected<api::ChatResponse, Error> decode_chat(std::string_view body) const = 0;
   virtual std::unique_ptr<StreamDecoder> stream_decoder() const = 0;
   // Maps an upstream error response to an Error (code, upstream status, provider's message).
-  virtual Error decode_error(int status, const HeaderList& headers, std::string_view body) const = 0;
+  virtual Error decode_error(int status, const HeaderList& headers,
+                             std::string_view body) const = 0;
 };
 
 const Descriptor* find_descriptor(std::string_view type);  // nullptr when unknown

@@ -1,9 +1,10 @@
 #pragma once
 
 // Outbound HTTP for one worker: libcurl's multi interface driven by the worker's io_context
-// (curl_multi_socket_action with socket/timer callbacks bound to Asio waits). Keep-alive pooling per
-// host, TLS, HTTP/2 where offered, HTTPS_PROXY/NO_PROXY honoured (libcurl's environment handling).
-// Single-threaded: a Client and its Transfers are used only on their io_context's thread.
+// (curl_multi_socket_action with socket/timer callbacks bound to Asio waits). Keep-alive pooling
+// per host, TLS, HTTP/2 where offered, HTTPS_PROXY/NO_PROXY honoured (libcurl's environment
+// handling). Single-threaded: a Client and its Transfers are used only on their io_context's
+// thread.
 
 #include <chrono>
 #include <expected>
@@ -20,14 +21,18 @@ namespace sb::upstream {
 using Clock = std::chrono::steady_clock;
 
 enum class TransferError {
-  kConnect,     // DNS, refused, TLS, reset before any response header
-  kTimeout,     // the deadline given to the wait passed, or curl's own timeout
-  kReset,       // connection broke after headers (body cut short)
-  kCancelled,   // cancel() was called
-  kProtocol,    // malformed HTTP from the upstream
-  kTooLarge,    // body beyond Options::max_response_bytes
+  kConnect,    // DNS, refused, TLS, reset before any response header
+  kTimeout,    // the deadline given to the wait passed, or curl's own timeout
+  kReset,      // connection broke after headers (body cut short)
+  kCancelled,  // cancel() was called
+  kProtocol,   // malformed HTTP from the upstream
+  kTooLarge,   // body beyond Options::max_response_bytes
 };
 std::string_view transfer_error_name(TransferError e);
+
+// curl_global_init for the process. Idempotent and thread-safe; Client::create calls it, and main()
+// may call it before starting the workers.
+void global_init();
 
 struct ResponseHead {
   int status = 0;
@@ -68,6 +73,9 @@ class Transfer {
       Clock::time_point deadline) = 0;
   // Aborts: a pending head()/read() completes with kCancelled. Safe to call more than once.
   virtual void cancel() = 0;
+  // After a failure: curl's message for the operator ("Failed to connect to ... port 443"),
+  // otherwise empty. Never contains request headers or body.
+  virtual std::string error_detail() const { return {}; }
 };
 
 }  // namespace sb::upstream

@@ -1,0 +1,17 @@
+#pragma once
+
+// Hand-rolled JSON text for the hot streaming path: appending escaped strings and integers into a
+// caller's buffer avoids building a DOM per chunk. Everything else uses Boost.JSON.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sb::api::openai {
+
+// Appends `s` as a quoted JSON string. Bytes >= 0x80 pass through unchanged (the input is UTF-8
+// text that came out of a JSON parser); control characters are escaped.
+void append_json_string(std::string& out, std::string_view s);
+void append_json_int(std::string& out, int64_t v);
+
+}  // namespace sb::api::openai

@@ -1,0 +1,24 @@
+#pragma once
+
+// Client-facing OpenAI Chat Completions: request body -> canonical api::ChatRequest. Every
+// rejection is a 400 naming the field at fault; fields this gateway does not know are ignored.
+
+#include <expected>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "api/chat.h"
+#include "common/error.h"
+
+namespace sb::api::openai {
+
+inline constexpr int kMaxJsonDepth = 64;  // deeper request bodies are rejected
+
+// Parses a request body with the gateway's depth bound. Errors are kInvalidJson and say where
+// (line, column, byte offset).
+std::expected<boost::json::value, Error> parse_json_body(std::string_view body);
+
+std::expected<ChatRequest, Error> decode_chat_request(std::string_view body);
+
+}  // namespace sb::api::openai

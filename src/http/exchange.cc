@@ -1,0 +1,135 @@
+#include "http/exchange.h"
+
+#include <sys/socket.h>
+
+#include <chrono>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace sb::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+constexpr std::chrono::seconds kWriteTimeout{30};
+
+template <class Body>
+void apply_headers(bhttp::response<Body>& res, const HeaderList& headers) {
+  for (const auto& [k, v] : headers) res.set(k, v);
+}
+
+}  // namespace
+
+struct Exchange::Watch {
+  bool active = true;
+  bool gone = false;
+  std::function<void()> on_gone;
+};
+
+Exchange::Exchange(beast::tcp_stream& stream, Request& request, bool close_after)
+    : stream_(stream), request_(request), keep_alive_(request.keep_alive() && !close_after) {}
+
+Exchange::~Exchange() { unwatch(); }
+
+std::string_view Exchange::header(std::string_view name) const {
+  auto it = request_.find(beast::string_view(name.data(), name.size()));
+  if (it == request_.end()) return {};
+  return std::string_view(it->value().data(), it->value().size());
+}
+
+net::awaitable<void> Exchange::reply(unsigned status, std::string body, const HeaderList& headers,
+                                     std::string_view content_type) {
+  replied_ = true;
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), request_.version()};
+  res.set(bhttp::field::content_type,
+          beast::string_view(content_type.data(), content_type.size()));
+  apply_headers(res, headers);
+  res.keep_alive(keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  stream_.expires_after(kWriteTimeout);
+  auto [ec, n] = co_await bhttp::async_write(stream_, res, kUseTuple);
+  if (ec) broken_ = true;
+}
+
+net::awaitable<void> Exchange::reply_error(const Error& error, const HeaderList& headers) {
+  auto http = to_http(error);
+  co_await reply(http.status, std::move(http.body), headers);
+}
+
+net::awaitable<bool> Exchange::begin_stream(const HeaderList& headers) {
+  replied_ = true;
+  streaming_ = true;
+  bhttp::response<bhttp::empty_body> res{bhttp::status::ok, request_.version()};
+  res.set(bhttp::field::content_type, "text/event-stream");
+  res.set(bhttp::field::cache_control, "no-cache");
+  apply_headers(res, headers);
+  res.keep_alive(keep_alive());
+  res.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> sr{res};
+  stream_.expires_after(kWriteTimeout);
+  auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kUseTuple);
+  if (ec) broken_ = true;
+  co_return !broken_;
+}
+
+net::awaitable<bool> Exchange::write(std::string_view data) {
+  if (broken_) co_return false;
+  if (data.empty()) co_return true;
+  stream_.expires_after(kWriteTimeout);
+  auto [ec, n] =
+      co_await net::async_write(stream_, bhttp::make_chunk(net::buffer(data.data(), data.size())),
+                                kUseTuple);
+  if (ec) broken_ = true;
+  co_return !broken_;
+}
+
+net::awaitable<void> Exchange::end_stream() {
+  if (broken_) co_return;
+  stream_.expires_after(kWriteTimeout);
+  auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kUseTuple);
+  if (ec) broken_ = true;
+}
+
+void Exchange::watch_disconnect(std::function<void()> on_gone) {
+  unwatch();
+  watch_ = std::make_shared<Watch>();
+  watch_->on_gone = std::move(on_gone);
+  auto& socket = stream_.socket();
+  // Readable means either a pipelined request (leave it be) or the peer's FIN/RST.
+  socket.async_wait(net::socket_base::wait_read,
+                    [watch = watch_, &socket](boost::system::error_code ec) {
+                      if (ec || !watch->active) return;
+                      char byte;
+                      ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+                      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                        watch->gone = true;
+                        watch->active = false;
+                        if (watch->on_gone) watch->on_gone();
+                      }
+                    });
+}
+
+void Exchange::unwatch() {
+  if (!watch_) return;
+  if (watch_->active) {
+    watch_->active = false;
+    boost::system::error_code ignored;
+    stream_.socket().cancel(ignored);
+  }
+  if (watch_->gone) broken_ = true;
+  watch_.reset();
+}
+
+bool Exchange::client_gone() const { return broken_ || (watch_ && watch_->gone); }
+
+}  // namespace sb::http

@@ -1,0 +1,67 @@
+#pragma once
+
+// One request/response on a connection. Handlers answer either with one full response or with an
+// SSE stream (chunked transfer encoding, so keep-alive survives). Errors before the stream's
+// headers are JSON responses; after them they are one error event (STYLE.md "Errors").
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/message.hpp>
+
+#include "common/error.h"
+#include "common/http_message.h"
+
+namespace sb::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+
+class Exchange {
+ public:
+  Exchange(boost::beast::tcp_stream& stream, Request& request, bool close_after);
+  ~Exchange();
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  const Request& request() const { return request_; }
+  std::string_view header(std::string_view name) const;
+
+  boost::asio::awaitable<void> reply(unsigned status, std::string body, const HeaderList& headers = {},
+                                     std::string_view content_type = "application/json");
+  boost::asio::awaitable<void> reply_error(const Error& error, const HeaderList& headers = {});
+
+  // SSE: headers now (200, text/event-stream), then chunks. write() returns false once the client
+  // is gone; end_stream() sends the terminating zero-length chunk.
+  boost::asio::awaitable<bool> begin_stream(const HeaderList& headers);
+  boost::asio::awaitable<bool> write(std::string_view data);
+  boost::asio::awaitable<void> end_stream();
+
+  // While watching, a peer that closes its side makes `on_gone` run once (on this thread).
+  // Nothing is consumed from the socket; a pipelined next request stays unread.
+  void watch_disconnect(std::function<void()> on_gone);
+  void unwatch();
+  bool client_gone() const;
+
+  bool replied() const { return replied_; }
+  bool streaming() const { return streaming_; }
+  // The connection can carry another request after this one.
+  bool keep_alive() const { return keep_alive_ && !broken_; }
+
+ private:
+  struct Watch;
+
+  boost::beast::tcp_stream& stream_;
+  Request& request_;
+  bool keep_alive_;
+  bool replied_ = false;
+  bool streaming_ = false;
+  bool broken_ = false;
+  std::shared_ptr<Watch> watch_;
+};
+
+}  // namespace sb::http

@@ -1,0 +1,134 @@
+// POST /v1/chat/completions and /openai/v1/chat/completions.
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "api/openai/chat_decode.h"
+#include "api/openai/chat_encode.h"
+#include "common/ids.h"
+#include "http/handlers/common.h"
+
+namespace sb::http {
+
+namespace {
+
+namespace net = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// Relays canonical stream events to the client as OpenAI chunks over SSE.
+class OpenAISseSink final : public routing::StreamSink {
+ public:
+  OpenAISseSink(Exchange& ex, const RequestIds& ids, const api::ChatRequest& request)
+      : ex_(ex), ids_(ids), encoder_(api::openai::ResponseMeta{.inference_id = ids.inference_id,
+                                                                .episode_id = ids.episode_id,
+                                                                .model = request.model,
+                                                                .created = unix_now()},
+                                      request.include_usage) {}
+
+  net::awaitable<bool> begin(const routing::Candidate& c) override {
+    co_return co_await ex_.begin_stream(identity_headers(ids_, &c));
+  }
+  net::awaitable<bool> send(const api::StreamChunk& chunk) override {
+    buffer_.clear();
+    encoder_.encode(chunk, buffer_);
+    co_return co_await ex_.write(buffer_);
+  }
+  net::awaitable<void> finish() override {
+    buffer_.clear();
+    encoder_.finish(buffer_);
+    bool written = co_await ex_.write(buffer_);  // not in the if: GCC 12 miscompiles that
+    if (written) co_await ex_.end_stream();
+  }
+  net::awaitable<void> fail(const Error& error) override {
+    if (!ex_.streaming()) {
+      co_await ex_.reply_error(error, identity_headers(ids_, nullptr));
+      co_return;
+    }
+    buffer_.clear();
+    encoder_.error_frame(error, buffer_);
+    bool written = co_await ex_.write(buffer_);
+    if (written) co_await ex_.end_stream();
+  }
+
+ private:
+  Exchange& ex_;
+  const RequestIds& ids_;
+  api::openai::ChunkEncoder encoder_;
+  std::string buffer_;
+};
+
+void log_outcome(const api::ChatRequest& req, const RequestIds& ids,
+                 const routing::Candidate* answered, int status, Clock::time_point start,
+                 const std::optional<Error>& error) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  if (!error) {
+    spdlog::info("request processed: model={}, provider={}, status={}, latency_ms={}, inference_id={}",
+                 answered ? answered->model->name : req.model,
+                 answered ? answered->provider->name : "", status, ms, ids.inference_id);
+  } else {
+    spdlog::warn("request failed: model={}, status={}, latency_ms={}, inference_id={}, error={}",
+                 req.model, status, ms, ids.inference_id, error->message);
+  }
+}
+
+net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
+  auto start = Clock::now();
+  auto request = api::openai::decode_chat_request(ex.request().body());
+  if (!request) {
+    co_await ex.reply_error(request.error());
+    co_return;
+  }
+  auto ids = make_ids(ex, request->episode_id);
+  if (!ids) {
+    co_await ex.reply_error(ids.error());
+    co_return;
+  }
+  auto resolution = w.runtime->resolver.resolve(request->model, config::ModelKind::kChat);
+  if (!resolution) {
+    co_await ex.reply_error(resolution.error(), identity_headers(*ids, nullptr));
+    co_return;
+  }
+
+  routing::CancelSignal cancel;
+  ex.watch_disconnect([&cancel] { cancel.cancel(); });
+
+  if (!request->stream) {
+    routing::Answer answer;
+    auto response = co_await w.executor.chat(*request, *resolution, cancel, answer);
+    ex.unwatch();
+    if (!response) {
+      log_outcome(*request, *ids, nullptr, to_http(response.error()).status, start, response.error());
+      if (!ex.client_gone()) co_await ex.reply_error(response.error(), identity_headers(*ids, nullptr));
+      co_return;
+    }
+    std::string body = api::openai::encode_chat_response(
+        *response, api::openai::ResponseMeta{.inference_id = ids->inference_id,
+                                             .episode_id = ids->episode_id,
+                                             .model = request->model,
+                                             .created = unix_now()});
+    log_outcome(*request, *ids, answer.candidate, 200, start, std::nullopt);
+    co_await ex.reply(200, std::move(body), identity_headers(*ids, answer.candidate));
+    co_return;
+  }
+
+  OpenAISseSink sink(ex, *ids, *request);
+  auto outcome = co_await w.executor.chat_stream(*request, *resolution, sink, cancel);
+  ex.unwatch();
+  int status = outcome.ok ? 200 : (outcome.client_gone ? 499 : to_http(*outcome.error).status);
+  log_outcome(*request, *ids, outcome.answer.candidate, status, start,
+              outcome.ok ? std::nullopt
+                         : (outcome.error ? outcome.error
+                                          : std::optional<Error>(make_error(
+                                                ErrorCode::kRequestTimeout, "client went away"))));
+}
+
+}  // namespace
+
+void register_chat_routes(Router& router, std::shared_ptr<WorkerContext> context) {
+  auto handler = [context](Exchange& ex) { return chat_completions(ex, *context); };
+  router.add("POST", "/v1/chat/completions", handler);
+  router.add("POST", "/openai/v1/chat/completions", handler);
+}
+
+}  // namespace sb::http

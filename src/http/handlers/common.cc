@@ -1,0 +1,38 @@
+#include "http/handlers/common.h"
+
+#include "common/ids.h"
+#include "http/handlers.h"
+
+namespace sb::http {
+
+std::expected<RequestIds, Error> make_ids(const Exchange& ex, const std::string& body_episode_id) {
+  RequestIds ids{.inference_id = ids::uuid_v7()};
+  std::string episode = body_episode_id;
+  if (episode.empty()) episode = std::string(ex.header("x-episode-id"));
+  if (episode.empty()) {
+    ids.episode_id = ids::uuid_v7();
+  } else if (!ids::is_uuid_v7(episode)) {
+    return std::unexpected(make_error(ErrorCode::kInvalidRequest,
+                                      "episode id '" + episode + "' is not a UUIDv7",
+                                      "tensorzero::episode_id"));
+  } else {
+    ids.episode_id = std::move(episode);
+  }
+  return ids;
+}
+
+HeaderList identity_headers(const RequestIds& ids, const routing::Candidate* answered) {
+  HeaderList h{{"x-inference-id", ids.inference_id}, {"x-episode-id", ids.episode_id}};
+  if (answered != nullptr) {
+    h.emplace_back("x-switchboard-model", answered->model->name);
+    h.emplace_back("x-switchboard-provider", answered->provider->name);
+  }
+  return h;
+}
+
+void register_routes(Router& router, std::shared_ptr<WorkerContext> context) {
+  register_chat_routes(router, context);
+  register_info_routes(router, context);
+}
+
+}  // namespace sb::http

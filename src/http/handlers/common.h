@@ -1,0 +1,36 @@
+#pragma once
+
+// Helpers shared by the endpoint handlers.
+
+#include <ctime>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "common/error.h"
+#include "common/http_message.h"
+#include "http/exchange.h"
+#include "http/router.h"
+#include "http/worker_context.h"
+#include "routing/resolver.h"
+
+namespace sb::http {
+
+struct RequestIds {
+  std::string inference_id;
+  std::string episode_id;
+};
+
+// A new inference id, and the episode id from the body (tensorzero::episode_id), else the
+// x-episode-id header, else a new one. A malformed episode id is a 400.
+std::expected<RequestIds, Error> make_ids(const Exchange& ex, const std::string& body_episode_id);
+
+// x-inference-id, x-episode-id, and (when known) x-switchboard-model / x-switchboard-provider.
+HeaderList identity_headers(const RequestIds& ids, const routing::Candidate* answered);
+
+inline int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+void register_chat_routes(Router& router, std::shared_ptr<WorkerContext> context);
+void register_info_routes(Router& router, std::shared_ptr<WorkerContext> context);
+
+}  // namespace sb::http

@@ -1,0 +1,62 @@
+// GET /v1/models, /openai/v1/models, /health, /status.
+
+#include <boost/json.hpp>
+
+#include "http/handlers/common.h"
+
+namespace sb::http {
+
+namespace {
+
+namespace net = boost::asio;
+
+std::string models_body(const config::Config& config) {
+  boost::json::array data;
+  auto add = [&data](const config::ModelConfig& m) {
+    boost::json::object o;
+    o["id"] = m.name;
+    o["object"] = "model";
+    o["created"] = 0;
+    o["owned_by"] = m.providers.empty() ? "switchboard" : m.providers.front().type;
+    data.push_back(std::move(o));
+  };
+  for (const auto& [_, m] : config.models) add(m);
+  for (const auto& [_, m] : config.embedding_models) add(m);
+  boost::json::object out;
+  out["object"] = "list";
+  out["data"] = std::move(data);
+  return boost::json::serialize(out);
+}
+
+}  // namespace
+
+void register_info_routes(Router& router, std::shared_ptr<WorkerContext> context) {
+  // The config never changes under a running worker, so these bodies are built once.
+  const auto& config = *context->runtime->config;
+  auto models = std::make_shared<const std::string>(models_body(config));
+  auto list = [models](Exchange& ex) -> net::awaitable<void> {
+    co_await ex.reply(200, *models);
+  };
+  router.add("GET", "/v1/models", list);
+  router.add("GET", "/openai/v1/models", list);
+
+  bool has_models = !config.models.empty() || !config.embedding_models.empty();
+  router.add("GET", "/health", [has_models](Exchange& ex) -> net::awaitable<void> {
+    if (has_models) {
+      co_await ex.reply(200, R"({"status":"ok"})");
+    } else {
+      co_await ex.reply(503, R"({"status":"error","message":"no model provider is configured"})");
+    }
+  });
+
+  boost::json::object status;
+  status["status"] = "ok";
+  status["version"] = SWITCHBOARD_VERSION;
+  status["config_hash"] = config.hash;
+  auto status_body = std::make_shared<const std::string>(boost::json::serialize(status));
+  router.add("GET", "/status", [status_body](Exchange& ex) -> net::awaitable<void> {
+    co_await ex.reply(200, *status_body);
+  });
+}
+
+}  // namespace sb::http

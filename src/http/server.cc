@@ -1,0 +1,263 @@
+#include "http/server.h"
+
+#include <chrono>
+#include <list>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <spdlog/spdlog.h>
+
+namespace sb::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+}  // namespace
+
+struct Server::Worker {
+  Server& server;
+  net::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::unique_ptr<Router> router;
+  // Sessions waiting for their next request; closed at drain. Only touched on this worker's thread.
+  std::list<beast::tcp_stream*> idle;
+
+  explicit Worker(Server& s) : server(s) {}
+
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> session(tcp::socket socket);
+  net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                 bool first);
+};
+
+std::expected<std::pair<std::string, unsigned short>, std::string> parse_bind_address(
+    std::string_view address) {
+  std::string_view host;
+  std::string_view port;
+  if (address.starts_with('[')) {
+    auto close = address.find(']');
+    if (close == std::string_view::npos || close + 1 >= address.size() || address[close + 1] != ':')
+      return std::unexpected("expected [IPv6]:PORT");
+    host = address.substr(1, close - 1);
+    port = address.substr(close + 2);
+  } else {
+    auto colon = address.rfind(':');
+    if (colon == std::string_view::npos) return std::unexpected("expected HOST:PORT");
+    host = address.substr(0, colon);
+    port = address.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() || port.size() > 5) return std::unexpected("expected HOST:PORT");
+  unsigned value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return std::unexpected("port is not a number");
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value > 65535) return std::unexpected("port out of range");
+  return std::pair{std::string(host), static_cast<unsigned short>(value)};
+}
+
+std::expected<std::unique_ptr<Server>, Error> Server::create(const ServerOptions& options,
+                                                             RouterFactory factory) {
+  auto parsed = parse_bind_address(options.bind_address);
+  if (!parsed) {
+    return std::unexpected(make_error(ErrorCode::kConfigInvalid,
+                                      "invalid bind_address '" + options.bind_address +
+                                          "': " + parsed.error()));
+  }
+  boost::system::error_code ec;
+  auto ip = net::ip::make_address(parsed->first, ec);
+  if (ec) {
+    return std::unexpected(make_error(ErrorCode::kConfigInvalid,
+                                      "invalid bind_address host '" + parsed->first + "'"));
+  }
+  std::unique_ptr<Server> server(new Server());
+  server->options_ = options;
+  unsigned short port = parsed->second;
+  int n = std::max(1, options.workers);
+  for (int i = 0; i < n; ++i) {
+    auto w = std::make_unique<Worker>(*server);
+    tcp::endpoint ep{ip, port};
+    w->acceptor.open(ep.protocol(), ec);
+    if (!ec) w->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) {
+      int one = 1;
+      if (::setsockopt(w->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one))
+        ec.assign(errno, boost::system::system_category());
+    }
+    if (!ec) w->acceptor.bind(ep, ec);
+    if (!ec) w->acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return std::unexpected(make_error(
+          ErrorCode::kConfigInvalid, "cannot listen on " + options.bind_address + ": " + ec.message()));
+    }
+    port = w->acceptor.local_endpoint().port();  // port 0: every worker shares the first's port
+    w->router = factory(w->io);
+    server->workers_.push_back(std::move(w));
+  }
+  server->port_ = port;
+  return server;
+}
+
+Server::~Server() {
+  for (auto& w : workers_) w->io.stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Server::start() {
+  for (auto& w : workers_) {
+    net::co_spawn(w->io, w->accept_loop(), net::detached);
+    threads_.emplace_back([worker = w.get()] { worker->io.run(); });
+  }
+}
+
+void Server::drain_and_stop() {
+  draining_ = true;
+  for (auto& w : workers_) {
+    net::post(w->io, [worker = w.get()] {
+      boost::system::error_code ignored;
+      worker->acceptor.close(ignored);
+      for (auto* s : worker->idle) s->socket().close(ignored);
+    });
+  }
+  auto deadline = std::chrono::steady_clock::now() + options_.limits.drain_timeout;
+  // Bounded wait for in-flight requests (the main thread has nothing else to do).
+  while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (in_flight_.load() > 0) {
+    spdlog::warn("drain timeout: {} requests still in flight are cut", in_flight_.load());
+  }
+  for (auto& w : workers_) w->io.stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+net::awaitable<void> Server::Worker::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
+    if (ec) {
+      if (!acceptor.is_open() || server.draining_) co_return;
+      if (ec == net::error::operation_aborted) co_return;
+      // EMFILE and friends: back off briefly instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      net::steady_timer t(io, std::chrono::milliseconds(50));
+      co_await t.async_wait(kUseTuple);
+      continue;
+    }
+    net::co_spawn(io, session(std::move(socket)), net::detached);
+  }
+}
+
+net::awaitable<void> Server::Worker::session(tcp::socket socket) {
+  struct Count {
+    std::atomic<size_t>& n;
+    explicit Count(std::atomic<size_t>& c) : n(c) { n.fetch_add(1, std::memory_order_relaxed); }
+    ~Count() { n.fetch_sub(1, std::memory_order_relaxed); }
+  } count(server.connections_);
+
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  beast::tcp_stream stream(std::move(socket));
+  if (server.connections_.load(std::memory_order_relaxed) > server.options_.limits.max_connections) {
+    // Over the limit: one clear answer, then close.
+    beast::flat_buffer buffer;
+    Request req;
+    Exchange ex(stream, req, true);
+    co_await ex.reply_error(make_error(ErrorCode::kOverloaded, "too many open connections"));
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    co_return;
+  }
+  beast::flat_buffer buffer;
+  bool first = true;
+  try {
+    for (;;) {
+      // (GCC 12 miscompiles some co_await expressions used directly as conditions.)
+      bool again = co_await serve_one(stream, buffer, first);
+      if (!again) break;
+      first = false;
+    }
+  } catch (const std::exception& e) {
+    // Last-resort net for the connection (STYLE.md): a stray exception must not kill the worker.
+    spdlog::error("connection error: {}", e.what());
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+net::awaitable<bool> Server::Worker::serve_one(beast::tcp_stream& stream,
+                                               beast::flat_buffer& buffer, bool first) {
+  const auto& limits = server.options_.limits;
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(limits.max_header_bytes);
+  parser.body_limit(limits.max_body_bytes);
+
+  // Waiting for the next request on a kept-alive connection: idle timeout, closable at drain.
+  idle.push_front(&stream);
+  auto idle_it = idle.begin();
+  stream.expires_after(first ? limits.read_timeout : limits.idle_timeout);
+  auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+  idle.erase(idle_it);
+  if (!ec && !parser.is_done()) {
+    stream.expires_after(limits.read_timeout);
+    std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+  }
+  if (ec) {
+    Request empty;
+    Exchange ex(stream, empty, true);
+    if (ec == bhttp::error::body_limit) {
+      co_await ex.reply_error(make_error(ErrorCode::kBodyTooLarge,
+                                         "request body exceeds " +
+                                             std::to_string(limits.max_body_bytes) + " bytes"));
+    } else if (ec == bhttp::error::header_limit) {
+      co_await ex.reply_error(make_error(ErrorCode::kHeaderTooLarge,
+                                         "request headers exceed " +
+                                             std::to_string(limits.max_header_bytes) + " bytes"));
+    } else if (ec == beast::error::timeout && buffer.size() > 0) {
+      co_await ex.reply_error(make_error(ErrorCode::kRequestTimeout, "request not received in time"));
+    } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+               ec != net::error::eof && ec != net::error::connection_reset &&
+               ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
+      co_await ex.reply_error(make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
+    }
+    co_return false;
+  }
+
+  stream.expires_never();
+  Request req = parser.release();
+  server.in_flight_.fetch_add(1, std::memory_order_relaxed);
+  Exchange ex(stream, req, server.draining_.load(std::memory_order_relaxed));
+  bool failed = false;
+  try {
+    co_await router->dispatch(ex);
+  } catch (const std::exception& e) {
+    // Last-resort net per handler (STYLE.md): a stray exception becomes a 500, not a crash.
+    spdlog::error("handler error: {}", e.what());
+    failed = true;
+  }
+  if (!ex.replied()) {
+    co_await ex.reply_error(make_error(ErrorCode::kInternal,
+                                       failed ? "internal error" : "handler produced no response"));
+  }
+  server.in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  co_return ex.keep_alive() && !server.draining_.load(std::memory_order_relaxed);
+}
+
+}  // namespace sb::http

@@ -1,0 +1,96 @@
+#include "routing/attempt.h"
+
+#include <algorithm>
+
+#include "providers/provider.h"
+
+namespace sb::routing {
+
+namespace {
+
+Error transfer_error_base(upstream::TransferError e, bool streaming_started) {
+  using upstream::TransferError;
+  switch (e) {
+    case TransferError::kConnect:
+      return make_error(ErrorCode::kUpstreamConnect,
+                        "could not connect (or the connection was reset before any response)");
+    case TransferError::kTimeout:
+      return make_error(ErrorCode::kUpstreamTimeout,
+                        streaming_started ? "stream stalled past the idle timeout"
+                                          : "no response before the timeout");
+    case TransferError::kReset:
+      return make_error(ErrorCode::kUpstreamStreamBroken, "connection broke mid-response");
+    case TransferError::kCancelled:
+      return make_error(ErrorCode::kRequestTimeout, "request cancelled: the client went away");
+    case TransferError::kProtocol:
+      return make_error(ErrorCode::kUpstreamBadResponse, "malformed HTTP response");
+    case TransferError::kTooLarge:
+      return make_error(ErrorCode::kUpstreamBadResponse, "response too large");
+  }
+  return make_error(ErrorCode::kInternal, "unknown transfer error");
+}
+
+}  // namespace
+
+std::chrono::microseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+Error transfer_error(upstream::TransferError e, bool streaming_started, std::string_view detail) {
+  Error error = transfer_error_base(e, streaming_started);
+  if (!detail.empty()) error.message += " (" + std::string(detail) + ")";
+  return error;
+}
+
+Attempt start_attempt(const Candidate& c) {
+  return Attempt{.model = c.model->name, .provider = c.provider->name,
+                 .provider_type = c.provider->type};
+}
+
+void fail_attempt(Attempt& a, const Error& e, Clock::time_point started) {
+  a.code = e.code;
+  a.status = e.status;
+  a.error = e.message;
+  a.latency = since(started);
+}
+
+std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Candidate& c,
+                                              const api::ChatRequest& request) {
+  const auto& d = *c.descriptor;
+  std::string default_env(d.default_key_env);
+  auto loc = c.provider->api_key;
+  std::string key;
+  if (loc.kind == config::CredentialLocation::Kind::kDefault && d.key_optional) {
+    key = runtime.credentials.lookup(default_env).value_or("");
+  } else if (loc.kind == config::CredentialLocation::Kind::kDefault && default_env.empty()) {
+    key = "";
+  } else {
+    auto resolved = runtime.credentials.resolve(loc, default_env, request.credentials);
+    if (!resolved) return std::unexpected(resolved.error());
+    key = std::move(*resolved);
+  }
+  providers::Target target{.provider = c.provider,
+                           .base_url = c.provider->api_base.empty()
+                                           ? std::string(d.default_base_url)
+                                           : c.provider->api_base,
+                           .api_key = std::move(key)};
+  return providers::codec_for(d.family).encode_chat(request, target);
+}
+
+upstream::Options transfer_options(const Runtime& runtime) {
+  const auto& g = runtime.config->gateway;
+  return upstream::Options{.connect_timeout = g.connect_timeout,
+                           .total_timeout = g.global_outbound_timeout};
+}
+
+// Reads an error response body (bounded) and lets the codec map it.
+boost::asio::awaitable<Error> read_error(upstream::Transfer& t, const upstream::ResponseHead& head,
+                                         const providers::Codec& codec,
+                                         Clock::time_point deadline) {
+  auto body = co_await t.read_all(deadline);
+  std::string_view text = body ? std::string_view(*body) : std::string_view();
+  if (text.size() > kMaxErrorBody) text = text.substr(0, kMaxErrorBody);
+  co_return codec.decode_error(head.status, head.headers, text);
+}
+
+}  // namespace sb::routing

@@ -1,0 +1,62 @@
+#pragma once
+
+// Pieces of one upstream attempt shared by the non-streaming and streaming executors.
+
+#include <algorithm>
+#include <chrono>
+#include <expected>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/error.h"
+#include "common/http_message.h"
+#include "providers/provider.h"
+#include "routing/executor.h"
+#include "routing/resolver.h"
+#include "routing/runtime.h"
+#include "upstream/client.h"
+
+namespace sb::routing {
+
+using Clock = upstream::Clock;
+using config::Millis;
+
+inline constexpr Millis kDefaultIdle{30000};
+inline constexpr size_t kMaxErrorBody = 64 * 1024;
+
+std::chrono::microseconds since(Clock::time_point start);
+inline Clock::time_point earliest(Clock::time_point a, Clock::time_point b) { return std::min(a, b); }
+
+// Maps a transport failure to the error a caller would see.
+Error transfer_error(upstream::TransferError e, bool streaming_started,
+                     std::string_view detail = {});
+
+// A failure that ends the whole inference instead of moving on (content policy: never laundered
+// through another provider).
+inline bool is_final(const Error& e) { return e.code == ErrorCode::kContentFiltered; }
+
+// Per-model deadlines cover all attempts of that model (TensorZero's model-level timeouts).
+struct ModelClock {
+  const config::ModelConfig* model = nullptr;
+  Clock::time_point deadline = Clock::time_point::max();
+
+  void enter(const config::ModelConfig* m, std::optional<Millis> total) {
+    if (m == model) return;
+    model = m;
+    deadline = total ? Clock::now() + *total : Clock::time_point::max();
+  }
+};
+
+Attempt start_attempt(const Candidate& c);
+void fail_attempt(Attempt& a, const Error& e, Clock::time_point started);
+
+// Credentials + codec: the request this candidate would send.
+std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Candidate& c,
+                                              const api::ChatRequest& request);
+upstream::Options transfer_options(const Runtime& runtime);
+// Reads an error response body (bounded) and lets the codec map it.
+boost::asio::awaitable<Error> read_error(upstream::Transfer& t, const upstream::ResponseHead& head,
+                                         const providers::Codec& codec, Clock::time_point deadline);
+
+}  // namespace sb::routing
