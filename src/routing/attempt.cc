@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/ids.h"
 #include "providers/provider.h"
 
 namespace sb::routing {
@@ -43,8 +44,16 @@ Error transfer_error(upstream::TransferError e, bool streaming_started, std::str
 }
 
 Attempt start_attempt(const Candidate& c) {
-  return Attempt{.model = c.model->name, .provider = c.provider->name,
-                 .provider_type = c.provider->type};
+  return Attempt{.id = ids::uuid_v7(),
+                 .model = c.model->name,
+                 .provider = c.provider->name,
+                 .provider_type = c.provider->type,
+                 .upstream_model = c.provider->model_name};
+}
+
+void keep_raw(std::string& out, std::string_view bytes) {
+  if (out.size() >= kMaxRawBytes) return;
+  out.append(bytes.substr(0, kMaxRawBytes - out.size()));
 }
 
 void fail_attempt(Attempt& a, const Error& e, Clock::time_point started) {
@@ -85,11 +94,12 @@ upstream::Options transfer_options(const Runtime& runtime) {
 
 // Reads an error response body (bounded) and lets the codec map it.
 boost::asio::awaitable<Error> read_error(upstream::Transfer& t, const upstream::ResponseHead& head,
-                                         const providers::Codec& codec,
-                                         Clock::time_point deadline) {
+                                         const providers::Codec& codec, Clock::time_point deadline,
+                                         std::string* raw) {
   auto body = co_await t.read_all(deadline);
   std::string_view text = body ? std::string_view(*body) : std::string_view();
   if (text.size() > kMaxErrorBody) text = text.substr(0, kMaxErrorBody);
+  if (raw != nullptr) keep_raw(*raw, text);
   co_return codec.decode_error(head.status, head.headers, text);
 }
 

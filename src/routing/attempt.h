@@ -49,6 +49,8 @@ struct ModelClock {
 };
 
 Attempt start_attempt(const Candidate& c);
+// Appends to a raw body record, up to kMaxRawBytes.
+void keep_raw(std::string& out, std::string_view bytes);
 void fail_attempt(Attempt& a, const Error& e, Clock::time_point started);
 
 // Credentials + codec: the request this candidate would send.
@@ -57,6 +59,7 @@ std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Cand
 upstream::Options transfer_options(const Runtime& runtime);
 // Reads an error response body (bounded) and lets the codec map it.
 boost::asio::awaitable<Error> read_error(upstream::Transfer& t, const upstream::ResponseHead& head,
-                                         const providers::Codec& codec, Clock::time_point deadline);
+                                         const providers::Codec& codec, Clock::time_point deadline,
+                                         std::string* raw = nullptr);
 
 }  // namespace sb::routing

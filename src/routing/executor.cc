@@ -45,6 +45,7 @@ boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::chat(
       if (last.code == ErrorCode::kMissingCredential) break;  // the caller's mistake
       continue;
     }
+    keep_raw(attempt.raw_request, out->body);
     auto total = c.provider->timeouts.non_streaming_total.value_or(
         runtime_.config->gateway.global_outbound_timeout);
     auto deadline = earliest(started + total, model_clock.deadline);
@@ -61,14 +62,16 @@ boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::chat(
       last = transfer_error(head.error(), false, transfer->error_detail());
     } else if (head->status < 200 || head->status >= 300) {
       last = co_await read_error(*transfer, *head, providers::codec_for(c.descriptor->family),
-                                 deadline);
+                                 deadline, &attempt.raw_response);
     } else if (!body) {
       last = transfer_error(body.error(), false, transfer->error_detail());
     } else {
+      keep_raw(attempt.raw_response, *body);
       auto decoded = providers::codec_for(c.descriptor->family).decode_chat(*body);
       if (decoded) {
         attempt.status = head->status;
         attempt.latency = since(started);
+        attempt.usage = decoded->usage;
         answer.attempts.push_back(std::move(attempt));
         answer.candidate = &c;
         if (decoded->model.empty()) decoded->model = c.provider->model_name;

@@ -36,14 +36,23 @@ class CancelSignal {
 };
 
 struct Attempt {
+  std::string id;        // UUIDv7 of this model inference
   std::string model;     // configured model key
   std::string provider;  // provider name within the model
   std::string provider_type;
-  int status = 0;  // upstream HTTP status, 0 when none
+  std::string upstream_model;  // provider-side model name
+  int status = 0;              // upstream HTTP status, 0 when none
   ErrorCode code = ErrorCode::kOk;
   std::string error;  // empty on success
   std::chrono::microseconds latency{0};
+  std::chrono::microseconds ttft{0};  // streaming: first upstream event
+  std::optional<api::Usage> usage;
+  std::string raw_request;   // the body sent (bounded; headers and credentials never kept)
+  std::string raw_response;  // the body received (bounded)
 };
+
+// Bound for Attempt::raw_request / raw_response.
+inline constexpr size_t kMaxRawBytes = 256 * 1024;
 
 struct Answer {
   const Candidate* candidate = nullptr;  // who answered

@@ -93,6 +93,7 @@ boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatReque
       if (last.code == ErrorCode::kMissingCredential) break;
       continue;
     }
+    keep_raw(attempt.raw_request, out->body);
     auto limits = limits_for(runtime_, c, started, model_clock);
     const auto& codec = providers::codec_for(c.descriptor->family);
     auto transfer = client_.start(std::move(*out), transfer_options(runtime_));
@@ -101,7 +102,7 @@ boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatReque
     auto head = co_await transfer->head(limits.first);
     if (!head || head->status < 200 || head->status >= 300) {
       if (head) {
-        last = co_await read_error(*transfer, *head, codec, limits.first);
+        last = co_await read_error(*transfer, *head, codec, limits.first, &attempt.raw_response);
       } else {
         last = transfer_error(head.error(), false, transfer->error_detail());
       }
@@ -124,6 +125,10 @@ boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatReque
       if (!data) {
         failure = transfer_error(data.error(), relay.begun, transfer->error_detail());
         break;
+      }
+      if (!data->empty()) {
+        if (attempt.ttft.count() == 0) attempt.ttft = since(started);
+        keep_raw(attempt.raw_response, *data);
       }
       if (data->empty()) {
         ended = true;
@@ -162,6 +167,7 @@ boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatReque
                     (ended && outcome.finish_reason != api::FinishReason::kNone);
     if (complete && relay.begun) {
       attempt.latency = since(started);
+      attempt.usage = outcome.usage;
       answer.attempts.push_back(std::move(attempt));
       answer.candidate = &c;
       outcome.ok = true;

@@ -88,6 +88,22 @@ struct Setter {
   }
 };
 
+void set_method(Setter& set, const std::string& method, const std::string& body) {
+  if (method == "GET" && body.empty()) {
+    set(CURLOPT_HTTPGET, 1L);
+    return;
+  }
+  if (method == "HEAD") {
+    set(CURLOPT_NOBODY, 1L);
+    return;
+  }
+  if (method != "POST") set(CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "POST" || !body.empty()) {
+    set(CURLOPT_POSTFIELDS, body.data());
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+}
+
 }  // namespace
 
 class ClientImpl final : public Client {
@@ -272,20 +288,7 @@ std::optional<std::string> ClientImpl::configure(CURL* easy, TransferState& stat
   // ALL_PROXY and NO_PROXY from the environment for each transfer.
 
   state.request_body = std::move(request.body);  // curl points into it while in flight
-  if (method == "POST") {
-    set(CURLOPT_POSTFIELDS, state.request_body.data());
-    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(state.request_body.size()));
-  } else if (method == "GET" && state.request_body.empty()) {
-    set(CURLOPT_HTTPGET, 1L);
-  } else if (method == "HEAD") {
-    set(CURLOPT_NOBODY, 1L);
-  } else {
-    set(CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (!state.request_body.empty()) {
-      set(CURLOPT_POSTFIELDS, state.request_body.data());
-      set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(state.request_body.size()));
-    }
-  }
+  set_method(set, method, state.request_body);
   if (set.result != CURLE_OK) return std::string("curl option: ") + curl_easy_strerror(set.result);
   return std::nullopt;
 }

@@ -119,6 +119,9 @@ net::awaitable<WriteResult> write_stream(Connection& c, Reply r, const Directive
   const std::size_t cut = fault_position(frames, d.cut_after);
   const std::size_t stall = fault_position(frames, d.stall_after);
   const std::size_t malformed = fault_position(frames, d.malformed_at);
+  // Headers and prelude frames (role chunk, message_start, ping) go out at once; the wait for the
+  // "first token" sits before the first content frame.
+  const std::size_t first_token = fault_position(frames, d.delay_first_token_ms > 0 ? 0 : -1);
 
   std::string pending = stream_head(r, chunked, keep_alive);
   for (std::size_t i = 0; i <= frames.size(); ++i) {
@@ -133,7 +136,7 @@ net::awaitable<WriteResult> write_stream(Connection& c, Reply r, const Directive
       co_return closed ? WriteResult::kClientClosed : WriteResult::kStalled;
     }
     if (i == frames.size()) break;
-    int delay = i == 0 ? d.delay_first_token_ms : d.chunk_delay_ms;
+    int delay = i == first_token ? d.delay_first_token_ms : (i > 0 ? d.chunk_delay_ms : 0);
     if (delay > 0) {
       if (!co_await flush(c, pending)) co_return WriteResult::kClientClosed;
       if (co_await wait_or_peer_close(c, std::chrono::milliseconds(delay)))

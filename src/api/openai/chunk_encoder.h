@@ -27,7 +27,6 @@ class ChunkEncoder {
   // End of a successful stream: the usage frame (choices [], only when include_usage and a usage
   // is known), then "data: [DONE]".
   void done(std::string& out);
-  void finish(std::string& out) { done(out); }  // the name http/ uses
   // An error after the stream began: one `data: {"error":{...}}` frame, shaped like to_http's body.
   static void error_frame(const Error& error, std::string& out);
 

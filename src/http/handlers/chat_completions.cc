@@ -20,23 +20,25 @@ using Clock = std::chrono::steady_clock;
 class OpenAISseSink final : public routing::StreamSink {
  public:
   OpenAISseSink(Exchange& ex, const RequestIds& ids, const api::ChatRequest& request)
-      : ex_(ex), ids_(ids), encoder_(api::openai::ResponseMeta{.inference_id = ids.inference_id,
-                                                                .episode_id = ids.episode_id,
-                                                                .model = request.model,
-                                                                .created = unix_now()},
-                                      request.include_usage) {}
+      : ex_(ex), ids_(ids), include_usage_(request.include_usage) {}
 
   net::awaitable<bool> begin(const routing::Candidate& c) override {
+    // The model that answers is known now; it names the stream when the upstream does not.
+    encoder_.emplace(api::openai::ResponseMeta{.inference_id = ids_.inference_id,
+                                               .episode_id = ids_.episode_id,
+                                               .model = c.provider->model_name,
+                                               .created = unix_now()},
+                     include_usage_);
     co_return co_await ex_.begin_stream(identity_headers(ids_, &c));
   }
   net::awaitable<bool> send(const api::StreamChunk& chunk) override {
     buffer_.clear();
-    encoder_.encode(chunk, buffer_);
+    encoder_->encode(chunk, buffer_);
     co_return co_await ex_.write(buffer_);
   }
   net::awaitable<void> finish() override {
     buffer_.clear();
-    encoder_.finish(buffer_);
+    encoder_->done(buffer_);
     bool written = co_await ex_.write(buffer_);  // not in the if: GCC 12 miscompiles that
     if (written) co_await ex_.end_stream();
   }
@@ -46,7 +48,7 @@ class OpenAISseSink final : public routing::StreamSink {
       co_return;
     }
     buffer_.clear();
-    encoder_.error_frame(error, buffer_);
+    api::openai::ChunkEncoder::error_frame(error, buffer_);
     bool written = co_await ex_.write(buffer_);
     if (written) co_await ex_.end_stream();
   }
@@ -54,7 +56,8 @@ class OpenAISseSink final : public routing::StreamSink {
  private:
   Exchange& ex_;
   const RequestIds& ids_;
-  api::openai::ChunkEncoder encoder_;
+  bool include_usage_;
+  std::optional<api::openai::ChunkEncoder> encoder_;
   std::string buffer_;
 };
 
@@ -105,7 +108,7 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
     std::string body = api::openai::encode_chat_response(
         *response, api::openai::ResponseMeta{.inference_id = ids->inference_id,
                                              .episode_id = ids->episode_id,
-                                             .model = request->model,
+                                             .model = answer.candidate->provider->model_name,
                                              .created = unix_now()});
     log_outcome(*request, *ids, answer.candidate, 200, start, std::nullopt);
     co_await ex.reply(200, std::move(body), identity_headers(*ids, answer.candidate));
