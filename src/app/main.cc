@@ -87,9 +87,14 @@ int run(const app::Options& opts) {
   ::signal(SIGPIPE, SIG_IGN);
 
   upstream::global_init();
-  auto server = http::Server::create(server_options, [runtime](boost::asio::io_context& io) {
+  // Process-wide services (observability store, metrics, health sources) are added here.
+  auto services = std::make_shared<http::Services>();
+
+  auto server = http::Server::create(server_options, [runtime, services](boost::asio::io_context& io) {
     auto router = std::make_unique<http::Router>(runtime->config->gateway.base_path);
     auto context = std::make_shared<http::WorkerContext>(runtime, upstream::Client::create(io));
+    context->services = services;
+    context->sinks = services->sinks;
     http::register_routes(*router, context);
     return router;
   });

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/chat.h"
+#include "api/embeddings.h"
 #include "common/error.h"
 #include "common/http_message.h"
 #include "config/schema.h"
@@ -66,6 +67,20 @@ class Codec {
   // Maps an upstream error response to an Error (code, upstream status, provider's message).
   virtual Error decode_error(int status, const HeaderList& headers,
                              std::string_view body) const = 0;
+
+  // Embeddings; a family without them keeps these defaults (a clear 400).
+  virtual bool supports_embeddings() const { return false; }
+  virtual std::expected<OutboundRequest, Error> encode_embeddings(
+      const api::EmbeddingRequest& request, const Target& target) const {
+    return std::unexpected(make_error(ErrorCode::kInvalidRequest,
+                                      "provider type '" + std::string(target.provider->type) +
+                                          "' does not serve embeddings",
+                                      "model"));
+  }
+  virtual std::expected<api::EmbeddingResponse, Error> decode_embeddings(
+      std::string_view body) const {
+    return std::unexpected(make_error(ErrorCode::kUpstreamBadResponse, "no embeddings codec"));
+  }
 };
 
 const Descriptor* find_descriptor(std::string_view type);  // nullptr when unknown

@@ -6,8 +6,10 @@
 
 #include "api/openai/chat_decode.h"
 #include "api/openai/chat_encode.h"
+#include "api/stream_collector.h"
 #include "common/ids.h"
 #include "http/handlers/common.h"
+#include "http/handlers/record_builder.h"
 
 namespace sb::http {
 
@@ -32,6 +34,7 @@ class OpenAISseSink final : public routing::StreamSink {
     co_return co_await ex_.begin_stream(identity_headers(ids_, &c));
   }
   net::awaitable<bool> send(const api::StreamChunk& chunk) override {
+    collected_.add(chunk);
     buffer_.clear();
     encoder_->encode(chunk, buffer_);
     co_return co_await ex_.write(buffer_);
@@ -58,6 +61,12 @@ class OpenAISseSink final : public routing::StreamSink {
   const RequestIds& ids_;
   bool include_usage_;
   std::optional<api::openai::ChunkEncoder> encoder_;
+  api::StreamCollector collected_;
+
+ public:
+  const api::ChatResponse& collected() const { return collected_.response(); }
+
+ private:
   std::string buffer_;
 };
 
@@ -101,8 +110,13 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
     auto response = co_await w.executor.chat(*request, *resolution, cancel, answer);
     ex.unwatch();
     if (!response) {
-      log_outcome(*request, *ids, nullptr, to_http(response.error()).status, start, response.error());
-      if (!ex.client_gone()) co_await ex.reply_error(response.error(), identity_headers(*ids, nullptr));
+      int status = to_http(response.error()).status;
+      bool gone = ex.client_gone();
+      log_outcome(*request, *ids, nullptr, status, start, response.error());
+      if (!gone) co_await ex.reply_error(response.error(), identity_headers(*ids, nullptr));
+      publish_chat_record(w, {.request = *request, .ids = *ids, .answer = answer,
+                              .error = response.error(), .cancelled = gone,
+                              .http_status = gone ? 499 : status, .start = start});
       co_return;
     }
     std::string body = api::openai::encode_chat_response(
@@ -112,6 +126,8 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
                                              .created = unix_now()});
     log_outcome(*request, *ids, answer.candidate, 200, start, std::nullopt);
     co_await ex.reply(200, std::move(body), identity_headers(*ids, answer.candidate));
+    publish_chat_record(w, {.request = *request, .ids = *ids, .answer = answer,
+                            .response = &*response, .start = start});
     co_return;
   }
 
@@ -119,11 +135,18 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
   auto outcome = co_await w.executor.chat_stream(*request, *resolution, sink, cancel);
   ex.unwatch();
   int status = outcome.ok ? 200 : (outcome.client_gone ? 499 : to_http(*outcome.error).status);
-  log_outcome(*request, *ids, outcome.answer.candidate, status, start,
-              outcome.ok ? std::nullopt
-                         : (outcome.error ? outcome.error
-                                          : std::optional<Error>(make_error(
-                                                ErrorCode::kRequestTimeout, "client went away"))));
+  std::optional<Error> error;
+  if (!outcome.ok) {
+    error = outcome.error ? *outcome.error
+                          : make_error(ErrorCode::kRequestTimeout, "client went away");
+  }
+  log_outcome(*request, *ids, outcome.answer.candidate, status, start, error);
+  api::ChatResponse collected = sink.collected();
+  if (!collected.usage) collected.usage = outcome.usage;
+  publish_chat_record(w, {.request = *request, .ids = *ids, .answer = outcome.answer,
+                          .response = &collected, .error = error,
+                          .cancelled = outcome.client_gone, .http_status = status,
+                          .start = start, .ttft = outcome.ttft});
 }
 
 }  // namespace

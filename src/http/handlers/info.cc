@@ -41,12 +41,21 @@ void register_info_routes(Router& router, std::shared_ptr<WorkerContext> context
   router.add("GET", "/openai/v1/models", list);
 
   bool has_models = !config.models.empty() || !config.embedding_models.empty();
-  router.add("GET", "/health", [has_models](Exchange& ex) -> net::awaitable<void> {
-    if (has_models) {
-      co_await ex.reply(200, R"({"status":"ok"})");
-    } else {
-      co_await ex.reply(503, R"({"status":"error","message":"no model provider is configured"})");
+  router.add("GET", "/health", [has_models, context](Exchange& ex) -> net::awaitable<void> {
+    std::optional<std::string> problem;
+    if (!has_models) problem = "no model provider is configured";
+    if (!problem && context->services) {
+      for (const auto& source : context->services->health) {
+        problem = source->problem();
+        if (problem) break;
+      }
     }
+    if (!problem) {
+      co_await ex.reply(200, R"({"status":"ok"})");
+      co_return;
+    }
+    boost::json::object body{{"status", "error"}, {"message", *problem}};
+    co_await ex.reply(503, boost::json::serialize(body));
   });
 
   boost::json::object status;
