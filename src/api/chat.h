@@ -42,6 +42,9 @@ struct Message {
   std::vector<ToolCall> tool_calls;  // assistant
   std::string tool_call_id;          // tool
   std::string reasoning;             // assistant: reasoning sent back by the client
+  // assistant: the provider's opaque signature over `reasoning` (Anthropic thinking signature,
+  // Gemini thoughtSignature), sent back so the provider can verify its earlier reasoning.
+  std::string reasoning_signature;
 
   bool has_content() const { return content_is_text || !parts.empty(); }
 };
@@ -84,6 +87,9 @@ struct ChatRequest {
   std::optional<bool> parallel_tool_calls;
   ResponseFormat response_format;
   std::string reasoning_effort;  // "", "minimal", "low", "medium", "high"
+  // An explicit reasoning budget in tokens (0: no reasoning). Wins over reasoning_effort for
+  // providers that take a budget (Anthropic thinking.budget_tokens, Gemini thinkingBudget).
+  std::optional<int64_t> thinking_budget;
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage
 
@@ -112,6 +118,7 @@ struct ChatResponse {
   bool has_text = false;  // false: content is null (e.g. only tool calls)
   std::string text;
   std::string reasoning;
+  std::string reasoning_signature;  // opaque; see Message::reasoning_signature
   std::vector<ToolCall> tool_calls;
   FinishReason finish_reason = FinishReason::kNone;
   std::optional<Usage> usage;
@@ -131,13 +138,14 @@ struct StreamChunk {
   bool role = false;  // the chunk opened the assistant turn
   std::string text;
   std::string reasoning;
+  std::string reasoning_signature;  // a fragment, appended like text
   std::vector<ToolCallDelta> tool_calls;
   FinishReason finish_reason = FinishReason::kNone;
   std::optional<Usage> usage;
 
   bool has_payload() const {
-    return !text.empty() || !reasoning.empty() || !tool_calls.empty() ||
-           finish_reason != FinishReason::kNone;
+    return !text.empty() || !reasoning.empty() || !reasoning_signature.empty() ||
+           !tool_calls.empty() || finish_reason != FinishReason::kNone;
   }
 };
 

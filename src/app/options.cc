@@ -13,7 +13,12 @@ const char* usage() {
 
 std::expected<Options, std::string> parse_options(int argc, char** argv) {
   Options o;
-  if (const char* lvl = std::getenv("SWITCHBOARD_LOG"); lvl && *lvl) o.log_level = lvl;
+  // SWITCHBOARD_LOG, else RUST_LOG (TensorZero's), RUST_LOG-style values; --log-level wins.
+  if (const char* lvl = std::getenv("SWITCHBOARD_LOG"); lvl && *lvl) {
+    o.log_level = lvl;
+  } else if (const char* rust = std::getenv("RUST_LOG"); rust && *rust) {
+    o.log_level = rust;
+  }
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     std::string_view value;
@@ -46,6 +51,10 @@ std::expected<Options, std::string> parse_options(int argc, char** argv) {
       }
     } else if (a == "--log-level") {
       if (!take(o.log_level)) return std::unexpected("--log-level needs a level");
+      if (!log::parse_level(o.log_level)) {
+        return std::unexpected("--log-level must be trace, debug, info, warn, error or off, not '" +
+                               o.log_level + "'");
+      }
     } else if (a == "--bind-address") {
       if (!take(o.bind_address)) return std::unexpected("--bind-address needs HOST:PORT");
     } else if (a == "--port-file") {

@@ -1,8 +1,13 @@
 #include "common/log.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
 #include <memory>
+#include <vector>
 
+#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
@@ -10,19 +15,171 @@ namespace sb::log {
 
 namespace {
 
-// %j: the message, JSON-escaped.
-class JsonMessageFlag : public spdlog::custom_flag_formatter {
+constexpr size_t kQueueLines = 8192;
+constexpr std::string_view kService = "tensorzero-gateway";
+constexpr std::string_view kReserved[] = {"timestamp", "level", "service", "message"};
+
+// What init() chose, for the synchronous logger shutdown() leaves behind. Set once, before
+// any worker thread exists.
+struct Settings {
+  Format format = Format::kPretty;
+  spdlog::level::level_enum level = spdlog::level::info;
+};
+Settings& settings() {
+  static Settings s;
+  return s;
+}
+
+std::string_view level_name(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace: return "TRACE";
+    case spdlog::level::debug: return "DEBUG";
+    case spdlog::level::info: return "INFO";
+    case spdlog::level::warn: return "WARN";
+    case spdlog::level::err: return "ERROR";
+    case spdlog::level::critical: return "CRITICAL";
+    default: return "INFO";
+  }
+}
+
+bool key_char(char c, bool first) {
+  return (c >= 'a' && c <= 'z') || c == '_' || (!first && c >= '0' && c <= '9');
+}
+
+// Length of "key" when `s` starts with "key=", else 0.
+size_t key_length(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && key_char(s[i], i == 0)) ++i;
+  return (i > 0 && i < s.size() && s[i] == '=') ? i : 0;
+}
+
+bool is_integer(std::string_view v) {
+  if (v.starts_with('-')) v.remove_prefix(1);
+  if (v.empty() || v.size() > 18 || (v.size() > 1 && v[0] == '0')) return false;
+  for (char c : v) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// ,"key":value for every "key=value" after the message's first ": ".
+void append_fields(std::string& out, std::string_view message) {
+  size_t colon = message.find(": ");
+  if (colon == std::string_view::npos) return;
+  std::string_view rest = message.substr(colon + 2);
+  if (key_length(rest) == 0) return;
+  std::vector<std::string_view> seen;
+  size_t start = 0;
+  for (;;) {
+    size_t klen = key_length(rest.substr(start));
+    std::string_view key = rest.substr(start, klen);
+    size_t value_start = start + klen + 1;
+    size_t value_end = rest.size();
+    size_t next = std::string_view::npos;
+    // The value ends at the next " key=" or ", key=".
+    for (size_t p = rest.find(' ', value_start); p != std::string_view::npos;
+         p = rest.find(' ', p + 1)) {
+      if (key_length(rest.substr(p + 1)) > 0) {
+        value_end = (p > value_start && rest[p - 1] == ',') ? p - 1 : p;
+        next = p + 1;
+        break;
+      }
+    }
+    std::string_view value = rest.substr(value_start, value_end - value_start);
+    bool reserved = false;
+    for (auto r : kReserved) reserved |= key == r;
+    for (auto s : seen) reserved |= key == s;
+    if (!reserved) {
+      seen.push_back(key);
+      out += ",\"";
+      out += key;
+      out += "\":";
+      if (is_integer(value)) {
+        out += value;
+      } else {
+        out += '"';
+        append_json_escaped(out, value);
+        out += '"';
+      }
+    }
+    if (next == std::string_view::npos) break;
+    start = next;
+  }
+}
+
+// "level":...,"service":...,"message":...,fields — everything after the timestamp.
+void append_json_body(std::string& out, spdlog::level::level_enum level,
+                      std::string_view message) {
+  out += "\"level\":\"";
+  out += level_name(level);
+  out += "\",\"service\":\"";
+  out += kService;
+  out += "\",\"message\":\"";
+  append_json_escaped(out, message);
+  out += '"';
+  append_fields(out, message);
+}
+
+class JsonBodyFlag : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    std::string escaped;
-    append_json_escaped(escaped, std::string_view(msg.payload.data(), msg.payload.size()));
-    dest.append(escaped.data(), escaped.data() + escaped.size());
+    std::string body;
+    append_json_body(body, msg.level, std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(body.data(), body.data() + body.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonMessageFlag>();
+    return std::make_unique<JsonBodyFlag>();
   }
 };
+
+class LevelFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    auto name = level_name(msg.level);
+    dest.append(name.data(), name.data() + name.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<LevelFlag>();
+  }
+};
+
+std::unique_ptr<spdlog::formatter> make_formatter(Format format) {
+  auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  if (format == Format::kJson) {
+    f->add_flag<JsonBodyFlag>('j').set_pattern(R"({"timestamp":"%Y-%m-%dT%H:%M:%S.%fZ",%j})");
+  } else {
+    f->add_flag<LevelFlag>('V').set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%V%$ %v");
+  }
+  return f;
+}
+
+void install(std::shared_ptr<spdlog::logger> logger) {
+  logger->set_formatter(make_formatter(settings().format));
+  logger->set_level(settings().level);
+  logger->flush_on(spdlog::level::trace);  // a line reaches stdout as soon as it is written
+  spdlog::set_default_logger(std::move(logger));
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+std::optional<spdlog::level::level_enum> one_level(std::string_view word) {
+  std::string w = lower(word);
+  if (w == "trace") return spdlog::level::trace;
+  if (w == "debug") return spdlog::level::debug;
+  if (w == "info") return spdlog::level::info;
+  if (w == "warn" || w == "warning") return spdlog::level::warn;
+  if (w == "error") return spdlog::level::err;
+  if (w == "off") return spdlog::level::off;
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -47,23 +204,66 @@ void append_json_escaped(std::string& out, std::string_view s) {
   }
 }
 
-void init(Format format, std::string_view level) {
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-  auto logger = std::make_shared<spdlog::logger>("switchboard", sink);
-  std::unique_ptr<spdlog::pattern_formatter> formatter;
-  if (format == Format::kJson) {
-    formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<JsonMessageFlag>('j').set_pattern(
-        R"({"timestamp":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","service":"tensorzero-gateway","message":"%j"})");
-  } else {
-    formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v");
+std::string json_line(std::string_view timestamp, spdlog::level::level_enum level,
+                      std::string_view message) {
+  std::string out = "{\"timestamp\":\"";
+  out += timestamp;
+  out += "\",";
+  append_json_body(out, level, message);
+  out += '}';
+  return out;
+}
+
+std::optional<spdlog::level::level_enum> parse_level(std::string_view text) {
+  std::optional<spdlog::level::level_enum> best;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view directive = text.substr(0, comma);
+    if (auto eq = directive.rfind('='); eq != std::string_view::npos) {
+      directive = directive.substr(eq + 1);
+    }
+    while (!directive.empty() && directive.front() == ' ') directive.remove_prefix(1);
+    while (!directive.empty() && directive.back() == ' ') directive.remove_suffix(1);
+    if (auto l = one_level(directive)) {
+      // "off" only wins when nothing else is named.
+      if (!best || *best == spdlog::level::off || (*l != spdlog::level::off && *l < *best)) best = l;
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
   }
-  logger->set_formatter(std::move(formatter));
-  auto lvl = spdlog::level::from_str(std::string(level));
-  logger->set_level(lvl == spdlog::level::off && level != "off" ? spdlog::level::info : lvl);
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(std::move(logger));
+  return best;
+}
+
+void init(Format format, std::string_view level) {
+  auto parsed = parse_level(level);
+  settings() = Settings{.format = format, .level = parsed.value_or(spdlog::level::info)};
+  // The log thread takes no signals: main() waits for SIGTERM with sigwait, which needs every
+  // other thread to block it.
+  spdlog::init_thread_pool(kQueueLines, 1, [] {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  });
+  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  install(std::make_shared<spdlog::async_logger>("switchboard", std::move(sink),
+                                                 spdlog::thread_pool(),
+                                                 spdlog::async_overflow_policy::overrun_oldest));
+  if (!parsed) {
+    spdlog::warn("unknown log level '{}': using info (levels: trace, debug, info, warn, error, off)",
+                 level);
+  }
+}
+
+void shutdown() {
+  spdlog::shutdown();  // drains the queue, then stops its thread
+  // Anything logged later (a late destructor) goes out synchronously.
+  install(std::make_shared<spdlog::logger>("switchboard",
+                                           std::make_shared<spdlog::sinks::stdout_sink_mt>()));
+}
+
+size_t dropped_lines() {
+  auto pool = spdlog::thread_pool();
+  return pool ? pool->overrun_counter() : 0;
 }
 
 }  // namespace sb::log

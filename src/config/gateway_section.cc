@@ -1,8 +1,10 @@
-// [gateway]: TensorZero's keys plus ours (workers, connect_timeout_ms, limits, sqlite_path).
+// [gateway]: TensorZero's keys plus ours (workers, connect_timeout_ms, limits, sqlite_path,
+// observability spool_dir / spool_max_bytes / queue_capacity / retention_months).
 
 #include <cctype>
 #include <charconv>
 
+#include "config/credentials.h"
 #include "config/sections.h"
 
 namespace sb::config {
@@ -53,6 +55,18 @@ void read_limits(TableReader& r, GatewayLimits& out) {
   l.finish();
 }
 
+void read_circuit_breaker(TableReader& r, CircuitBreakerConfig& out) {
+  const toml::table* t = r.table("circuit_breaker");
+  if (!t) return;
+  TableReader b(*t, r.key_path("circuit_breaker"), r.diag());
+  if (auto v = b.integer("failure_threshold", 1, 1000000)) out.failure_threshold = static_cast<int>(*v);
+  if (auto v = b.number("failure_ratio", 0)) out.failure_ratio = *v;
+  if (auto v = b.integer("min_requests", 1, 1000000)) out.min_requests = static_cast<int>(*v);
+  if (auto v = b.positive_millis("window_ms")) out.window = *v;
+  if (auto v = b.positive_millis("open_ms")) out.open = *v;
+  b.finish();
+}
+
 void read_batch_writes(TableReader& r, ObservabilityConfig& out) {
   const toml::table* t = r.table("batch_writes");
   if (!t) return;
@@ -61,7 +75,7 @@ void read_batch_writes(TableReader& r, ObservabilityConfig& out) {
   if (auto v = b.integer("flush_interval_ms", 1, UINT32_MAX)) out.flush_interval_ms = *v;
   if (auto v = b.integer("max_rows", 1, UINT32_MAX)) out.max_rows = *v;
   b.integer("max_rows_postgres", 1, UINT32_MAX);
-  b.integer("write_queue_capacity", 1, UINT32_MAX);
+  if (auto v = b.integer("write_queue_capacity", 1, UINT32_MAX)) out.queue_capacity = *v;
   b.finish();
 }
 
@@ -80,6 +94,10 @@ void read_observability(TableReader& r, ObservabilityConfig& out) {
     }
   }
   if (auto v = o.non_empty_string("sqlite_path")) out.sqlite_path = *v;
+  if (auto v = o.non_empty_string("spool_dir")) out.spool_dir = *v;
+  if (auto v = o.integer("spool_max_bytes", 0, INT64_MAX)) out.spool_max_bytes = *v;
+  if (auto v = o.integer("queue_capacity", 1, UINT32_MAX)) out.queue_capacity = *v;
+  if (auto v = o.integer("retention_months", 0, 1200)) out.retention_months = *v;
   o.boolean("async_writes");
   o.boolean("disable_automatic_migrations");  // deprecated in TensorZero, accepted
   read_batch_writes(o, out);
@@ -98,16 +116,43 @@ constexpr std::string_view kIgnored[] = {
     "unstable_disable_feedback_target_validation",
 };
 
+// [gateway.auth]: TensorZero's `enabled` (Postgres-backed keys) is replaced by ours, `keys`,
+// credential locations of client API keys (several, so a key can rotate without downtime).
+void read_auth(TableReader& r, AuthConfig& out) {
+  const toml::table* t = r.table("auth");
+  if (!t) return;
+  TableReader a(*t, r.key_path("auth"), r.diag());
+  auto enabled = a.boolean("enabled");
+  if (auto keys = a.strings("keys")) {
+    for (const auto& k : *keys) {
+      auto loc = parse_credential_location(k.value);
+      if (!loc) {
+        a.error_at(k.line, "keys", loc.error());
+      } else if (loc->kind == CredentialLocation::Kind::kDynamic ||
+                 loc->kind == CredentialLocation::Kind::kNone) {
+        a.error_at(k.line, "keys", "a client key must come from env::VAR, path::FILE or "
+                                   "path_from_env::VAR");
+      } else {
+        out.keys.push_back(*loc);
+      }
+    }
+    if (keys->empty()) a.error("keys", "is empty: list at least one key location");
+  }
+  a.accept({"cache"});  // TensorZero's key-lookup cache: nothing to cache here
+  a.finish();
+  if (enabled && *enabled && !a.has("keys")) {
+    a.error("enabled",
+            "API-key auth in Postgres is not supported; list key locations in "
+            "[gateway.auth] keys = [\"env::VAR\", ...] or set TENSORZERO_API_KEY to require a "
+            "bearer key");
+  }
+  if (enabled && !*enabled && a.has("keys")) {
+    a.error("enabled", "is false while keys are listed: remove one of them");
+  }
+}
+
 // Keys whose silent ignoring would surprise an operator: accepted only when they ask for nothing.
 void read_unsupported(TableReader& r) {
-  if (const toml::table* auth = r.table("auth")) {
-    const toml::node* enabled = auth->get("enabled");
-    if (enabled && enabled->value_or(false)) {
-      r.diag().error(line_of(*enabled), r.key_path("auth.enabled"),
-                     "API-key auth in Postgres is not supported; set TENSORZERO_API_KEY to "
-                     "require a bearer key");
-    }
-  }
   if (r.node("relay")) r.error("relay", "relaying to another gateway is not supported");
 }
 
@@ -137,7 +182,9 @@ void read_gateway(TableReader& r, GatewayConfig& out) {
     out.global_outbound_timeout = *v;
   }
   read_limits(r, out.limits);
+  read_circuit_breaker(r, out.circuit_breaker);
   read_observability(r, out.observability);
+  read_auth(r, out.auth);
   read_unsupported(r);
   r.accept(kIgnored);
 }

@@ -35,10 +35,17 @@ struct Exchange::Watch {
   std::function<void()> on_gone;
 };
 
-Exchange::Exchange(beast::tcp_stream& stream, Request& request, bool close_after)
-    : stream_(stream), request_(request), keep_alive_(request.keep_alive() && !close_after) {}
+Exchange::Exchange(beast::tcp_stream& stream, Request& request, bool close_after,
+                   std::atomic<size_t>* open_streams)
+    : stream_(stream),
+      request_(request),
+      keep_alive_(request.keep_alive() && !close_after),
+      open_streams_(open_streams) {}
 
-Exchange::~Exchange() { unwatch(); }
+Exchange::~Exchange() {
+  unwatch();
+  if (streaming_ && open_streams_ != nullptr) open_streams_->fetch_sub(1, std::memory_order_relaxed);
+}
 
 std::string_view Exchange::header(std::string_view name) const {
   auto it = request_.find(beast::string_view(name.data(), name.size()));
@@ -68,6 +75,7 @@ net::awaitable<void> Exchange::reply_error(const Error& error, const HeaderList&
 
 net::awaitable<bool> Exchange::begin_stream(const HeaderList& headers) {
   replied_ = true;
+  if (!streaming_ && open_streams_ != nullptr) open_streams_->fetch_add(1, std::memory_order_relaxed);
   streaming_ = true;
   bhttp::response<bhttp::empty_body> res{bhttp::status::ok, request_.version()};
   res.set(bhttp::field::content_type, "text/event-stream");

@@ -4,6 +4,7 @@
 // SSE stream (chunked transfer encoding, so keep-alive survives). Errors before the stream's
 // headers are JSON responses; after them they are one error event (STYLE.md "Errors").
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,7 +24,9 @@ using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
 class Exchange {
  public:
-  Exchange(boost::beast::tcp_stream& stream, Request& request, bool close_after);
+  // `open_streams` (optional) counts this exchange while it is an SSE stream (a metrics gauge).
+  Exchange(boost::beast::tcp_stream& stream, Request& request, bool close_after,
+           std::atomic<size_t>* open_streams = nullptr);
   ~Exchange();
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -61,6 +64,7 @@ class Exchange {
   bool replied_ = false;
   bool streaming_ = false;
   bool broken_ = false;
+  std::atomic<size_t>* open_streams_ = nullptr;
   std::shared_ptr<Watch> watch_;
 };
 

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <algorithm>
+
 namespace sb::http {
 
 Router::Router(std::string base_path) : base_path_(std::move(base_path)) {
@@ -10,10 +12,27 @@ void Router::add(std::string_view method, std::string_view path, Handler handler
   routes_[base_path_ + std::string(path)][std::string(method)] = std::move(handler);
 }
 
+void Router::require_api_keys(std::shared_ptr<const ApiKeys> keys,
+                              std::vector<std::string> open_paths) {
+  keys_ = std::move(keys);
+  open_paths_.clear();
+  for (const auto& p : open_paths) open_paths_.push_back(base_path_ + p);
+}
+
 boost::asio::awaitable<void> Router::dispatch(Exchange& exchange) const {
   const auto& req = exchange.request();
   std::string_view target(req.target().data(), req.target().size());
   if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+  if (keys_ && keys_->enabled() &&
+      std::find(open_paths_.begin(), open_paths_.end(), target) == open_paths_.end()) {
+    auto denied = keys_->check(exchange.header("authorization"), exchange.header("x-api-key"));
+    if (denied) {
+      HeaderList headers;
+      headers.emplace_back("www-authenticate", "Bearer");
+      co_await exchange.reply_error(*denied, headers);
+      co_return;
+    }
+  }
   auto it = routes_.find(std::string(target));
   if (it == routes_.end()) {
     co_await exchange.reply_error(make_error(ErrorCode::kRouteNotFound,

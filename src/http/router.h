@@ -1,11 +1,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
+#include "http/auth.h"
 #include "http/exchange.h"
 
 namespace sb::http {
@@ -19,9 +22,14 @@ class Router {
   explicit Router(std::string base_path = {});
   void add(std::string_view method, std::string_view path, Handler handler);
   boost::asio::awaitable<void> dispatch(Exchange& exchange) const;
+  // From now on every path but `open_paths` (under the base path) needs one of `keys`; the
+  // check runs before routing, so unknown paths answer 401 too.
+  void require_api_keys(std::shared_ptr<const ApiKeys> keys, std::vector<std::string> open_paths);
 
  private:
   std::string base_path_;
+  std::shared_ptr<const ApiKeys> keys_;
+  std::vector<std::string> open_paths_;  // with the base path
   std::unordered_map<std::string, std::unordered_map<std::string, Handler>> routes_;  // path→method
 };
 

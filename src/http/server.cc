@@ -243,7 +243,7 @@ net::awaitable<bool> Server::Worker::serve_one(beast::tcp_stream& stream,
   stream.expires_never();
   Request req = parser.release();
   server.in_flight_.fetch_add(1, std::memory_order_relaxed);
-  Exchange ex(stream, req, server.draining_.load(std::memory_order_relaxed));
+  Exchange ex(stream, req, server.draining_.load(std::memory_order_relaxed), &server.streams_);
   bool failed = false;
   try {
     co_await router->dispatch(ex);

@@ -43,6 +43,7 @@ class Server {
 
   size_t open_connections() const { return connections_.load(std::memory_order_relaxed); }
   size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  size_t open_streams() const { return streams_.load(std::memory_order_relaxed); }  // SSE
 
   struct Worker;
 
@@ -55,6 +56,7 @@ class Server {
   std::vector<std::thread> threads_;
   std::atomic<size_t> connections_{0};
   std::atomic<size_t> in_flight_{0};
+  std::atomic<size_t> streams_{0};
   std::atomic<bool> draining_{false};
 
   friend struct Worker;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/registry.h"
 #include "observability/record.h"
 
 namespace sb::http {
@@ -22,6 +23,7 @@ class HealthSource {
 struct Services {
   std::vector<std::shared_ptr<observability::RecordSink>> sinks;  // fed after every inference
   std::vector<std::shared_ptr<const HealthSource>> health;        // checked by GET /health
+  std::shared_ptr<metrics::Registry> metrics;                     // exposed by GET /metrics
 };
 
 }  // namespace sb::http

@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#include "providers/azure/codec.h"
+#include "providers/ollama/codec.h"
+#include "providers/anthropic/codec.h"
+#include "providers/gemini/codec.h"
 #include "providers/openai/codec.h"
 #include "providers/provider.h"
 #include "providers/unsupported_codec.h"
@@ -74,26 +78,24 @@ std::vector<Descriptor> make_descriptors() {
        .default_key_env = "SGLANG_API_KEY",
        .key_optional = true},
       {.type = "tgi", .family = kOpenAI, .default_key_env = "TGI_API_KEY", .key_optional = true},
-      // Ollama serves the OpenAI API under <base>/v1.
+      // Ollama's native API (/api/chat, /api/embed) at the server root.
       {.type = "ollama",
        .family = kOllama,
        .default_base_url = "http://localhost:11434",
        .supports_shorthand = true,
-       .key_optional = true,
-       .openai_path_prefix = "/v1"},
+       .key_optional = true},
       {.type = "anthropic",
        .family = kAnthropic,
        .default_base_url = "https://api.anthropic.com/v1",
        .default_key_env = "ANTHROPIC_API_KEY",
-       .supports_shorthand = true,
-       .implemented = false},
+       .supports_shorthand = true},
       {.type = "google_ai_studio_gemini",
        .family = kGemini,
        .default_base_url = "https://generativelanguage.googleapis.com/v1beta",
        .default_key_env = "GOOGLE_AI_STUDIO_API_KEY",
-       .supports_shorthand = true,
-       .implemented = false},
-      {.type = "azure", .family = kAzure, .default_key_env = "AZURE_API_KEY", .implemented = false},
+       .supports_shorthand = true},
+      // The base URL is each provider's `endpoint` (providers/azure).
+      {.type = "azure", .family = kAzure, .default_key_env = "AZURE_API_KEY"},
   };
 }
 
@@ -113,15 +115,22 @@ const Descriptor* find_descriptor(std::string_view type) {
 
 const Codec& codec_for(Family family) {
   static const openai::OpenAICodec openai_codec;
+  static const anthropic::AnthropicCodec anthropic_codec;
+  static const gemini::GeminiCodec gemini_codec;
+  static const ollama::OllamaCodec ollama_codec;
+  static const azure::AzureCodec azure_codec;
   static const UnsupportedCodec unsupported;
   switch (family) {
     case Family::kOpenAI:
-    case Family::kOllama:  // Ollama's OpenAI-compatible API, under the "/v1" prefix
       return openai_codec;
-    case Family::kAnthropic:
-    case Family::kGemini:
+    case Family::kOllama:
+      return ollama_codec;
     case Family::kAzure:
-      return unsupported;
+      return azure_codec;
+    case Family::kAnthropic:
+      return anthropic_codec;
+    case Family::kGemini:
+      return gemini_codec;
   }
   return unsupported;
 }

@@ -63,8 +63,8 @@ void fail_attempt(Attempt& a, const Error& e, Clock::time_point started) {
   a.latency = since(started);
 }
 
-std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Candidate& c,
-                                              const api::ChatRequest& request) {
+std::expected<providers::Target, Error> make_target(const Runtime& runtime, const Candidate& c,
+                                                    const boost::json::object& credentials) {
   const auto& d = *c.descriptor;
   std::string default_env(d.default_key_env);
   auto loc = c.provider->api_key;
@@ -74,16 +74,36 @@ std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Cand
   } else if (loc.kind == config::CredentialLocation::Kind::kDefault && default_env.empty()) {
     key = "";
   } else {
-    auto resolved = runtime.credentials.resolve(loc, default_env, request.credentials);
+    auto resolved = runtime.credentials.resolve(loc, default_env, credentials);
     if (!resolved) return std::unexpected(resolved.error());
     key = std::move(*resolved);
   }
-  providers::Target target{.provider = c.provider,
-                           .base_url = c.provider->api_base.empty()
-                                           ? std::string(d.default_base_url)
-                                           : c.provider->api_base,
-                           .api_key = std::move(key)};
-  return providers::codec_for(d.family).encode_chat(request, target);
+  std::string base =
+      c.provider->api_base.empty() ? std::string(d.default_base_url) : c.provider->api_base;
+  const std::string& endpoint = c.provider->endpoint;
+  if (d.family == providers::Family::kAzure && !endpoint.empty()) {
+    base = endpoint;
+    if (endpoint.find("::") != std::string::npos) {  // env::VAR, dynamic::NAME, ...
+      auto where = config::parse_credential_location(endpoint);
+      if (!where) {
+        return std::unexpected(make_error(ErrorCode::kConfigInvalid,
+                                          "provider '" + c.provider->name +
+                                              "' endpoint: " + where.error()));
+      }
+      auto resolved = runtime.credentials.resolve(*where, "", credentials);
+      if (!resolved) return std::unexpected(resolved.error());
+      base = std::move(*resolved);
+    }
+  }
+  return providers::Target{
+      .provider = c.provider, .base_url = std::move(base), .api_key = std::move(key)};
+}
+
+std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Candidate& c,
+                                              const api::ChatRequest& request) {
+  auto target = make_target(runtime, c, request.credentials);
+  if (!target) return std::unexpected(std::move(target.error()));
+  return providers::codec_for(c.descriptor->family).encode_chat(request, *target);
 }
 
 upstream::Options transfer_options(const Runtime& runtime) {

@@ -46,13 +46,26 @@ struct ModelClock {
     model = m;
     deadline = total ? Clock::now() + *total : Clock::time_point::max();
   }
+  // Time left before the model's deadline (an hour when it has none).
+  std::chrono::milliseconds remaining() const {
+    if (deadline == Clock::time_point::max()) return std::chrono::hours(1);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    return std::max(left, std::chrono::milliseconds(0));
+  }
 };
+
+boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);
 
 Attempt start_attempt(const Candidate& c);
 // Appends to a raw body record, up to kMaxRawBytes.
 void keep_raw(std::string& out, std::string_view bytes);
 void fail_attempt(Attempt& a, const Error& e, Clock::time_point started);
 
+// What a codec needs to address this candidate: the resolved key (`credentials` are the
+// request's tensorzero::credentials, for dynamic:: locations) and base URL (api_base, else the
+// type's default; azure: its endpoint, itself resolved when written as env::VAR / dynamic::NAME).
+std::expected<providers::Target, Error> make_target(const Runtime& runtime, const Candidate& c,
+                                                    const boost::json::object& credentials);
 // Credentials + codec: the request this candidate would send.
 std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Candidate& c,
                                               const api::ChatRequest& request);

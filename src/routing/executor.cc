@@ -1,10 +1,14 @@
 #include "routing/executor.h"
 
-#include "routing/attempt.h"
-
-#include <algorithm>
-
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
+
+#include "routing/attempt.h"
+#include "routing/candidate_walk.h"
+#include "routing/retry.h"
 
 namespace sb::routing {
 
@@ -27,48 +31,46 @@ Error exhausted_error(const std::vector<Attempt>& attempts, const Error& last) {
   return e;
 }
 
-boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::chat(
-    const api::ChatRequest& request, const Resolution& resolution, CancelSignal& cancel,
-    Answer& answer) {
-  Error last = make_error(ErrorCode::kInternal, "no candidate was tried");
-  ModelClock model_clock;
-  for (const auto& c : resolution.candidates) {
-    if (cancel.cancelled()) break;
-    model_clock.enter(c.model, c.model->timeouts.non_streaming_total);
-    auto started = Clock::now();
-    Attempt attempt = start_attempt(c);
-    auto out = prepare(runtime_, c, request);
-    if (!out) {
-      last = out.error();
-      fail_attempt(attempt, last, started);
-      answer.attempts.push_back(std::move(attempt));
-      if (last.code == ErrorCode::kMissingCredential) break;  // the caller's mistake
-      continue;
-    }
-    keep_raw(attempt.raw_request, out->body);
-    auto total = c.provider->timeouts.non_streaming_total.value_or(
-        runtime_.config->gateway.global_outbound_timeout);
-    auto deadline = earliest(started + total, model_clock.deadline);
-    auto transfer = client_.start(std::move(*out), transfer_options(runtime_));
-    cancel.attach(transfer.get());
-    auto head = co_await transfer->head(deadline);
-    std::expected<std::string, upstream::TransferError> body =
-        std::unexpected(upstream::TransferError::kCancelled);
-    if (head && head->status >= 200 && head->status < 300) body = co_await transfer->read_all(deadline);
-    cancel.attach(nullptr);
-    answer.upstream_time += since(started);
+boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds delay) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+  co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
 
-    if (!head) {
-      last = transfer_error(head.error(), false, transfer->error_detail());
-    } else if (head->status < 200 || head->status >= 300) {
-      last = co_await read_error(*transfer, *head, providers::codec_for(c.descriptor->family),
-                                 deadline, &attempt.raw_response);
-    } else if (!body) {
-      last = transfer_error(body.error(), false, transfer->error_detail());
+// One non-streaming attempt; records it in `answer`.
+boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::attempt_chat(
+    const Candidate& c, const api::ChatRequest& request, CancelSignal& cancel, Answer& answer,
+    Clock::time_point model_deadline) {
+  auto started = Clock::now();
+  Attempt attempt = start_attempt(c);
+  auto out = prepare(runtime_, c, request);
+  if (!out) {
+    fail_attempt(attempt, out.error(), started);
+    answer.attempts.push_back(std::move(attempt));
+    co_return std::unexpected(out.error());
+  }
+  keep_raw(attempt.raw_request, out->body);
+  auto total = c.provider->timeouts.non_streaming_total.value_or(
+      runtime_.config->gateway.global_outbound_timeout);
+  auto deadline = earliest(started + total, model_deadline);
+  const auto& codec = providers::codec_for(c.descriptor->family);
+  auto transfer = client_.start(std::move(*out), transfer_options(runtime_));
+  cancel.attach(transfer.get());
+  auto head = co_await transfer->head(deadline);
+  Error error;
+  if (!head) {
+    error = transfer_error(head.error(), false, transfer->error_detail());
+  } else if (head->status < 200 || head->status >= 300) {
+    error = co_await read_error(*transfer, *head, codec, deadline, &attempt.raw_response);
+  } else {
+    auto body = co_await transfer->read_all(deadline);
+    if (!body) {
+      error = transfer_error(body.error(), false, transfer->error_detail());
     } else {
       keep_raw(attempt.raw_response, *body);
-      auto decoded = providers::codec_for(c.descriptor->family).decode_chat(*body);
+      auto decoded = codec.decode_chat(*body);
       if (decoded) {
+        cancel.attach(nullptr);
+        answer.upstream_time += since(started);
         attempt.status = head->status;
         attempt.latency = since(started);
         attempt.usage = decoded->usage;
@@ -77,12 +79,47 @@ boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::chat(
         if (decoded->model.empty()) decoded->model = c.provider->model_name;
         co_return std::move(*decoded);
       }
-      last = decoded.error();
-      last.status = head->status;
+      error = decoded.error();
+      error.status = head->status;
     }
-    fail_attempt(attempt, last, started);
-    answer.attempts.push_back(std::move(attempt));
-    if (cancel.cancelled() || is_final(last)) break;
+  }
+  cancel.attach(nullptr);
+  answer.upstream_time += since(started);
+  fail_attempt(attempt, error, started);
+  answer.attempts.push_back(std::move(attempt));
+  co_return std::unexpected(error);
+}
+
+boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::chat(
+    const api::ChatRequest& request, const Resolution& resolution, CancelSignal& cancel,
+    Answer& answer) {
+  Error last = make_error(ErrorCode::kInternal, "no candidate was tried");
+  ModelClock model_clock;
+  CandidateWalk walk(resolution, *runtime_.breakers);
+  while (const Candidate* c = walk.next()) {
+    if (cancel.cancelled()) {
+      walk.report(nullptr);
+      break;
+    }
+    model_clock.enter(c->model, c->model->timeouts.non_streaming_total);
+    auto policy = retries_for(*c->provider, *c->model);
+    for (int retry = 0;; ++retry) {
+      auto result = co_await attempt_chat(*c, request, cancel, answer, model_clock.deadline);
+      if (result) {
+        walk.report(nullptr);
+        co_return result;
+      }
+      last = result.error();
+      if (cancel.cancelled() || !retry_same_provider(last) || retry >= policy.num_retries) break;
+      auto delay = retry_delay(retry, policy, last, model_clock.remaining());
+      if (!delay) break;  // Retry-After beyond the budget: fail over now
+      spdlog::warn("retrying request to provider: model={}, provider={}, retry={}, delay_ms={}, "
+                   "error={}",
+                   c->model->name, c->provider->name, retry + 1, delay->count(), last.message);
+      co_await sleep_for(*delay);
+    }
+    walk.report(&last);
+    if (cancel.cancelled() || is_final(last) || last.code == ErrorCode::kMissingCredential) break;
   }
   if (cancel.cancelled()) {
     co_return std::unexpected(make_error(ErrorCode::kRequestTimeout, "client closed the request"));

@@ -94,6 +94,15 @@ class Executor {
                                                     CancelSignal& cancel);
 
  private:
+  boost::asio::awaitable<std::expected<api::ChatResponse, Error>> attempt_chat(
+      const Candidate& c, const api::ChatRequest& request, CancelSignal& cancel, Answer& answer,
+      upstream::Clock::time_point model_deadline);
+
+  // Returns an AttemptEnd (executor_stream.cc); `relay` is that file's Relay.
+  boost::asio::awaitable<int> attempt_stream(const Candidate& c, const api::ChatRequest& request,
+                                             void* relay, CancelSignal& cancel,
+                                             const struct ModelClock& model_clock, Error& error);
+
   const Runtime& runtime_;
   upstream::Client& client_;
 };

@@ -1,28 +1,38 @@
 // The streaming executor: hold the first upstream event until it is known good, then relay.
-// Before the first byte reaches the client any failure moves on to the next candidate; after it,
-// a failure ends the stream with an error event and no [DONE] (DESIGN §6).
+// Before the first byte reaches the client any failure is retried or moves on to the next
+// candidate. After it, the answer is continued from the text already sent on a target that
+// accepts assistant prefill; failing that, the stream ends with an error event and no [DONE]
+// (DESIGN §6) — never a truncated answer presented as success.
 
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "routing/attempt.h"
+#include "routing/candidate_walk.h"
 #include "routing/executor.h"
+#include "routing/retry.h"
 
 namespace sb::routing {
 
 namespace {
 
-// State of one streaming attempt, from the first upstream byte to its end.
+// Relays decoded events to the sink across attempts, and remembers what the client has seen.
 struct Relay {
   StreamSink& sink;
   StreamOutcome& outcome;
   Clock::time_point request_start;
-  bool begun = false;
+  bool begun = false;        // the client has the stream's headers and first event
   bool client_gone = false;
+  bool continuing = false;   // the current attempt continues an answer already begun
+  std::string sent_text;     // answer text the client has received
+  bool sent_other = false;   // reasoning or tool calls were sent (not continuable as prefill)
   std::vector<api::StreamChunk> held;  // events before the first payload (role, early usage)
 
   boost::asio::awaitable<void> push(const Candidate& c, api::StreamChunk& chunk) {
     if (chunk.usage) outcome.usage = chunk.usage;
     if (chunk.finish_reason != api::FinishReason::kNone) outcome.finish_reason = chunk.finish_reason;
+    if (continuing) chunk.role = false;
     if (!begun) {
       if (!chunk.has_payload()) {
         held.push_back(std::move(chunk));
@@ -44,6 +54,8 @@ struct Relay {
       }
       held.clear();
     }
+    sent_text += chunk.text;
+    if (!chunk.reasoning.empty() || !chunk.tool_calls.empty()) sent_other = true;
     bool sent = co_await sink.send(chunk);
     if (!sent) client_gone = true;
   }
@@ -59,7 +71,8 @@ StreamLimits limits_for(const Runtime& runtime, const Candidate& c, Clock::time_
                         const ModelClock& model_clock) {
   const auto& pt = c.provider->timeouts;
   const auto& mt = c.model->timeouts;
-  auto total = started + pt.streaming_total.value_or(runtime.config->gateway.global_outbound_timeout);
+  auto total =
+      started + pt.streaming_total.value_or(runtime.config->gateway.global_outbound_timeout);
   total = earliest(total, model_clock.deadline);
   auto ttft = pt.streaming_ttft ? started + *pt.streaming_ttft : total;
   if (mt.streaming_ttft) ttft = earliest(ttft, started + *mt.streaming_ttft);
@@ -68,134 +81,200 @@ StreamLimits limits_for(const Runtime& runtime, const Candidate& c, Clock::time_
                       .idle = pt.streaming_idle.value_or(mt.streaming_idle.value_or(kDefaultIdle))};
 }
 
+bool accepts_prefill(const Candidate& c) {
+  return c.provider->allow_prefill || c.descriptor->family == providers::Family::kAnthropic;
+}
+
+// The request that continues an interrupted answer: the original plus the text already sent as
+// an assistant prefill.
+api::ChatRequest continuation(const api::ChatRequest& request, const std::string& sent) {
+  api::ChatRequest next = request;
+  api::Message prefill;
+  prefill.role = api::Role::kAssistant;
+  prefill.content_is_text = true;
+  prefill.text = sent;
+  next.messages.push_back(std::move(prefill));
+  return next;
+}
+
+enum class AttemptEnd { kComplete, kFailed, kClientGone };
+
 }  // namespace
+
+// One streaming attempt on one candidate; records it in the outcome's answer.
+boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
+                                                     const api::ChatRequest& request,
+                                                     void* relay_ptr, CancelSignal& cancel,
+                                                     const ModelClock& model_clock,
+                                                     Error& error) {
+  Relay& relay = *static_cast<Relay*>(relay_ptr);
+  Answer& answer = relay.outcome.answer;
+  auto started = Clock::now();
+  Attempt attempt = start_attempt(c);
+  auto out = prepare(runtime_, c, request);
+  if (!out) {
+    error = out.error();
+    fail_attempt(attempt, error, started);
+    answer.attempts.push_back(std::move(attempt));
+    co_return static_cast<int>(AttemptEnd::kFailed);
+  }
+  keep_raw(attempt.raw_request, out->body);
+  auto limits = limits_for(runtime_, c, started, model_clock);
+  const auto& codec = providers::codec_for(c.descriptor->family);
+  auto transfer = client_.start(std::move(*out), transfer_options(runtime_));
+  cancel.attach(transfer.get());
+
+  auto head = co_await transfer->head(limits.first);
+  if (!head || head->status < 200 || head->status >= 300) {
+    if (head) {
+      error = co_await read_error(*transfer, *head, codec, limits.first, &attempt.raw_response);
+    } else {
+      error = transfer_error(head.error(), false, transfer->error_detail());
+    }
+    cancel.attach(nullptr);
+    answer.upstream_time += since(started);
+    fail_attempt(attempt, error, started);
+    answer.attempts.push_back(std::move(attempt));
+    co_return static_cast<int>(cancel.cancelled() ? AttemptEnd::kClientGone : AttemptEnd::kFailed);
+  }
+  attempt.status = head->status;
+
+  auto decoder = codec.stream_decoder();
+  std::vector<api::StreamChunk> chunks;
+  std::optional<Error> failure;
+  bool ended = false;  // the body ended cleanly
+  bool produced = false;  // this attempt relayed a payload
+  auto finish_reason_before = relay.outcome.finish_reason;
+  relay.outcome.finish_reason = api::FinishReason::kNone;
+  while (!decoder->finished() && !relay.client_gone) {
+    auto deadline = produced || relay.begun ? earliest(Clock::now() + limits.idle, limits.total)
+                                            : limits.first;
+    if (!produced) deadline = earliest(deadline, limits.first);
+    auto data = co_await transfer->read(deadline);
+    if (!data) {
+      failure = transfer_error(data.error(), relay.begun, transfer->error_detail());
+      break;
+    }
+    if (!data->empty()) {
+      if (attempt.ttft.count() == 0) attempt.ttft = since(started);
+      keep_raw(attempt.raw_response, *data);
+    }
+    chunks.clear();
+    auto fed = data->empty() ? decoder->finish(chunks) : decoder->feed(*data, chunks);
+    for (auto& chunk : chunks) {
+      if (relay.client_gone) break;
+      if (chunk.has_payload()) produced = true;
+      co_await relay.push(c, chunk);
+    }
+    if (!fed) {
+      failure = fed.error();
+      break;
+    }
+    if (data->empty()) {
+      ended = true;
+      break;
+    }
+  }
+  cancel.attach(nullptr);
+  answer.upstream_time += since(started);
+  if (relay.client_gone || cancel.cancelled()) {
+    relay.client_gone = true;
+    fail_attempt(attempt, make_error(ErrorCode::kRequestTimeout, "client went away"), started);
+    answer.attempts.push_back(std::move(attempt));
+    answer.candidate = &c;
+    co_return static_cast<int>(AttemptEnd::kClientGone);
+  }
+  // Whole: the terminal event arrived, or the body ended cleanly after a finish reason (a
+  // missing [DONE] is finalised here).
+  bool complete = decoder->finished() ||
+                  (ended && relay.outcome.finish_reason != api::FinishReason::kNone);
+  if (complete && relay.begun) {
+    attempt.latency = since(started);
+    attempt.usage = relay.outcome.usage;
+    answer.attempts.push_back(std::move(attempt));
+    answer.candidate = &c;
+    co_return static_cast<int>(AttemptEnd::kComplete);
+  }
+  if (relay.outcome.finish_reason == api::FinishReason::kNone) {
+    relay.outcome.finish_reason = finish_reason_before;
+  }
+  if (!failure) {
+    failure = make_error(ErrorCode::kUpstreamStreamBroken,
+                         relay.begun ? "stream ended before the answer was complete"
+                                     : "stream ended without any event");
+  }
+  error = *failure;
+  fail_attempt(attempt, error, started);
+  answer.attempts.push_back(std::move(attempt));
+  co_return static_cast<int>(AttemptEnd::kFailed);
+}
 
 boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatRequest& request,
                                                            const Resolution& resolution,
                                                            StreamSink& sink, CancelSignal& cancel) {
   StreamOutcome outcome;
-  Answer& answer = outcome.answer;
+  Relay relay{.sink = sink, .outcome = outcome, .request_start = Clock::now()};
   Error last = make_error(ErrorCode::kInternal, "no candidate was tried");
+  std::optional<Error> broken;  // the failure that interrupted an answer already begun
   ModelClock model_clock;
-  auto request_start = Clock::now();
-  std::vector<api::StreamChunk> chunks;
+  CandidateWalk walk(resolution, *runtime_.breakers);
 
-  for (const auto& c : resolution.candidates) {
-    if (cancel.cancelled()) break;
-    model_clock.enter(c.model, c.model->timeouts.streaming_total);
-    auto started = Clock::now();
-    Attempt attempt = start_attempt(c);
-    auto out = prepare(runtime_, c, request);
-    if (!out) {
-      last = out.error();
-      fail_attempt(attempt, last, started);
-      answer.attempts.push_back(std::move(attempt));
-      if (last.code == ErrorCode::kMissingCredential) break;
-      continue;
+  while (const Candidate* c = walk.next()) {
+    if (cancel.cancelled()) {
+      walk.report(nullptr);
+      break;
     }
-    keep_raw(attempt.raw_request, out->body);
-    auto limits = limits_for(runtime_, c, started, model_clock);
-    const auto& codec = providers::codec_for(c.descriptor->family);
-    auto transfer = client_.start(std::move(*out), transfer_options(runtime_));
-    cancel.attach(transfer.get());
-
-    auto head = co_await transfer->head(limits.first);
-    if (!head || head->status < 200 || head->status >= 300) {
-      if (head) {
-        last = co_await read_error(*transfer, *head, codec, limits.first, &attempt.raw_response);
-      } else {
-        last = transfer_error(head.error(), false, transfer->error_detail());
-      }
-      cancel.attach(nullptr);
-      answer.upstream_time += since(started);
-      fail_attempt(attempt, last, started);
-      answer.attempts.push_back(std::move(attempt));
-      if (is_final(last)) break;
-      continue;
+    if (broken && (!accepts_prefill(*c) || relay.sent_other)) {
+      walk.report(nullptr);
+      continue;  // cannot continue the answer here
     }
-    attempt.status = head->status;
-
-    auto decoder = codec.stream_decoder();
-    Relay relay{.sink = sink, .outcome = outcome, .request_start = request_start};
-    std::optional<Error> failure;
-    bool ended = false;  // the body ended cleanly
-    while (!decoder->finished() && !relay.client_gone) {
-      auto deadline = relay.begun ? earliest(Clock::now() + limits.idle, limits.total) : limits.first;
-      auto data = co_await transfer->read(deadline);
-      if (!data) {
-        failure = transfer_error(data.error(), relay.begun, transfer->error_detail());
-        break;
+    model_clock.enter(c->model, c->model->timeouts.streaming_total);
+    auto policy = retries_for(*c->provider, *c->model);
+    AttemptEnd end = AttemptEnd::kFailed;
+    for (int retry = 0;; ++retry) {
+      relay.continuing = broken.has_value();
+      api::ChatRequest continued;
+      if (broken) continued = continuation(request, relay.sent_text);
+      const api::ChatRequest& req = broken ? continued : request;
+      Error error;
+      bool begun_before = relay.begun;
+      end = static_cast<AttemptEnd>(
+          co_await attempt_stream(*c, req, &relay, cancel, model_clock, error));
+      if (end != AttemptEnd::kFailed) break;
+      last = error;
+      if (relay.begun && !begun_before && !broken) {
+        broken = error;  // this attempt's answer was cut after reaching the client
+        spdlog::warn("stream interrupted after content was sent: model={}, provider={}, error={}",
+                     c->model->name, c->provider->name, error.message);
       }
-      if (!data->empty()) {
-        if (attempt.ttft.count() == 0) attempt.ttft = since(started);
-        keep_raw(attempt.raw_response, *data);
-      }
-      if (data->empty()) {
-        ended = true;
-        chunks.clear();
-        auto tail = decoder->finish(chunks);
-        for (auto& chunk : chunks) {
-          if (relay.client_gone) break;
-          co_await relay.push(c, chunk);
-        }
-        if (!tail) failure = tail.error();
-        break;
-      }
-      chunks.clear();
-      auto fed = decoder->feed(*data, chunks);
-      for (auto& chunk : chunks) {
-        if (relay.client_gone) break;
-        co_await relay.push(c, chunk);
-      }
-      if (!fed) {
-        failure = fed.error();
-        break;
-      }
+      bool may_retry = broken ? accepts_prefill(*c) && !relay.sent_other : !relay.begun;
+      bool transient = retry_same_provider(error) || (broken && is_provider_failure(error));
+      if (cancel.cancelled() || !may_retry || !transient || retry >= policy.num_retries) break;
+      auto delay = retry_delay(retry, policy, error, model_clock.remaining());
+      if (!delay) break;
+      spdlog::warn("retrying request to provider: model={}, provider={}, retry={}, delay_ms={}, "
+                   "error={}",
+                   c->model->name, c->provider->name, retry + 1, delay->count(), error.message);
+      co_await sleep_for(*delay);
     }
-    cancel.attach(nullptr);
-    answer.upstream_time += since(started);
-    if (relay.client_gone || cancel.cancelled()) {
+    walk.report(end == AttemptEnd::kFailed ? &last : nullptr);
+    if (end == AttemptEnd::kClientGone) {
       outcome.client_gone = true;
-      fail_attempt(attempt, make_error(ErrorCode::kRequestTimeout, "client went away"), started);
-      answer.attempts.push_back(std::move(attempt));
-      answer.candidate = &c;
       co_return outcome;
     }
-    // A stream that reached its terminal event, or ended cleanly after a finish reason, is whole
-    // (a missing [DONE] is finalised here).
-    bool complete = decoder->finished() ||
-                    (ended && outcome.finish_reason != api::FinishReason::kNone);
-    if (complete && relay.begun) {
-      attempt.latency = since(started);
-      attempt.usage = outcome.usage;
-      answer.attempts.push_back(std::move(attempt));
-      answer.candidate = &c;
+    if (end == AttemptEnd::kComplete) {
       outcome.ok = true;
       co_await sink.finish();
       co_return outcome;
     }
-    if (!failure) {
-      failure = make_error(ErrorCode::kUpstreamStreamBroken,
-                           relay.begun ? "stream ended before the answer was complete"
-                                       : "stream ended without any event");
-    }
-    last = *failure;
-    fail_attempt(attempt, last, started);
-    answer.attempts.push_back(std::move(attempt));
-    if (relay.begun) {
-      // Bytes already reached the client: end with an error event, never a truncated success.
-      answer.candidate = &c;
-      outcome.error = last;
-      co_await sink.fail(last);
-      co_return outcome;
-    }
-    if (is_final(last)) break;
+    if (!broken && (is_final(last) || last.code == ErrorCode::kMissingCredential)) break;
   }
   if (cancel.cancelled()) {
     outcome.client_gone = true;
     co_return outcome;
   }
-  outcome.error = exhausted_error(answer.attempts, last);
+  // Begun and not continued anywhere: the caller sees the original interruption.
+  outcome.error = broken ? *broken : exhausted_error(outcome.answer.attempts, last);
   co_await sink.fail(*outcome.error);
   co_return outcome;
 }

@@ -80,6 +80,7 @@ std::expected<Resolution, Error> Resolver::shorthand(std::string_view model,
   auto adhoc = std::make_shared<config::ModelConfig>();
   adhoc->name = std::string(model);
   adhoc->kind = kind;
+  adhoc->source = "shorthand";
   config::ProviderConfig p;
   p.name = type;
   p.type = type;

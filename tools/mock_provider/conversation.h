@@ -28,6 +28,7 @@ struct TurnInput {
   int prompt_tokens = 0;       // whitespace-separated words in all messages
   std::optional<ToolSpec> first_tool;
   bool reasoning_requested = false;  // the request itself asked for thinking output
+  std::string prefill;  // text of a trailing assistant message (assistant prefill), if any
 };
 
 struct ToolCall {

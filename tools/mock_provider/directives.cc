@@ -57,6 +57,7 @@ void Directives::clear_faults() {
   clean.chunks = chunks;
   clean.tool_call = tool_call;
   clean.reasoning = reasoning;
+  clean.reject_prefill = reject_prefill;
   clean.times = times;
   *this = std::move(clean);
 }
@@ -84,6 +85,8 @@ Directives parse_directives(std::string_view from_model, std::string_view from_h
       d.tool_call = to_bool(v);
     else if (k == "reasoning")
       d.reasoning = to_bool(v);
+    else if (k == "reject_prefill")
+      d.reject_prefill = to_bool(v);
     else if (k == "status")
       d.status = to_int(v, 0);
     else if (k == "error")

@@ -19,6 +19,7 @@ struct Directives {
   int chunks = 0;                    // stream the answer in N pieces instead of one per word
   bool tool_call = false;  // answer with a call to the first tool, if the request has tools
   bool reasoning = false;  // add reasoning / thinking output
+  bool reject_prefill = false;  // 400 when the request ends with an assistant message
 
   // Faults: applied only to the first `times` requests of this exact model string + header.
   int status = 0;     // answer this HTTP status with the format's error body

@@ -199,6 +199,8 @@ TurnInput turn_input(const Request& req) {
       in.prompt_tokens += count_words(text);
       const auto* role = mo->if_contains("role");
       if (role && role->is_string() && role->get_string() == "user") in.last_user_text = text;
+      bool assistant = role && role->is_string() && role->get_string() == "assistant";
+      in.prefill = assistant ? text : std::string();
     }
   }
   in.first_tool = first_tool(body);
@@ -206,7 +208,11 @@ TurnInput turn_input(const Request& req) {
 }
 
 Reply chat(const Request& req, const Directives& d) {
-  Turn t = make_turn(turn_input(req), d, req.id);
+  TurnInput in = turn_input(req);
+  if (d.reject_prefill && !in.prefill.empty()) {
+    return error({.status = 400, .message = "assistant prefill is not supported by this model"});
+  }
+  Turn t = make_turn(in, d, req.id);
   return req.stream ? stream(req, t) : complete(req, t);
 }
 

@@ -61,7 +61,8 @@ void ChunkEncoder::append_delta(const StreamChunk& c, std::string& out) {
     first = false;
     out += k;
   };
-  bool empty = c.text.empty() && c.reasoning.empty() && c.tool_calls.empty();
+  bool empty = c.text.empty() && c.reasoning.empty() && c.reasoning_signature.empty() &&
+               c.tool_calls.empty();
   if (!role_sent_) {
     role_sent_ = true;
     key("\"role\":\"assistant\"");
@@ -74,6 +75,10 @@ void ChunkEncoder::append_delta(const StreamChunk& c, std::string& out) {
   if (!c.reasoning.empty()) {
     key("\"reasoning_content\":");
     append_json_string(out, c.reasoning);
+  }
+  if (!c.reasoning_signature.empty()) {
+    key("\"reasoning_signature\":");
+    append_json_string(out, c.reasoning_signature);
   }
   if (!c.tool_calls.empty()) {
     key("\"tool_calls\":");

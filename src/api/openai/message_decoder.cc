@@ -142,6 +142,30 @@ Status decode_tool_calls(const json::object& o, const std::string& p, Message& m
   return {};
 }
 
+// TensorZero's round-trip field: [{"type":"thought","text":...,"signature":...}, ...]. The first
+// thought fills what the OpenAI-style fields left empty; other block types are ignored.
+void read_extra_thought(const json::object& o, Message& m) {
+  for (std::string_view key :
+       {"tensorzero_extra_content", "tensorzero_extra_content_experimental"}) {
+    const json::value* v = field(o, key);
+    if (v == nullptr || !v->is_array()) continue;
+    for (const json::value& block : v->get_array()) {
+      const json::object* b = block.if_object();
+      const json::value* type = b != nullptr ? field(*b, "type") : nullptr;
+      if (type == nullptr || !type->is_string() || type->get_string() != "thought") continue;
+      const json::value* text = field(*b, "text");
+      const json::value* sig = field(*b, "signature");
+      if (m.reasoning.empty() && text != nullptr && text->is_string()) {
+        m.reasoning = str(text->get_string());
+      }
+      if (m.reasoning_signature.empty() && sig != nullptr && sig->is_string()) {
+        m.reasoning_signature = str(sig->get_string());
+      }
+      return;
+    }
+  }
+}
+
 std::expected<Message, Error> decode_message(const json::value& v, const std::string& p) {
   if (!v.is_object()) return std::unexpected(must_be(p, "a message object"));
   const json::object& o = v.get_object();
@@ -164,6 +188,9 @@ std::expected<Message, Error> decode_message(const json::value& v, const std::st
       const json::value* r = field(o, key);
       if (r != nullptr && r->is_string() && m.reasoning.empty()) m.reasoning = str(r->get_string());
     }
+    const json::value* sig = field(o, "reasoning_signature");
+    if (sig != nullptr && sig->is_string()) m.reasoning_signature = str(sig->get_string());
+    read_extra_thought(o, m);
   }
   return m;
 }

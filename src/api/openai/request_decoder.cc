@@ -120,6 +120,39 @@ Status decode_options(const json::object& o, ChatRequest& r) {
   return st;
 }
 
+Status read_budget(const json::object& o, std::string_view key, const std::string& param,
+                   std::optional<int64_t>& out) {
+  const json::value* v = detail::field(o, key);
+  if (v == nullptr) return {};
+  std::optional<int64_t> i = detail::as_integer(*v);
+  if (!i || *i < 0) return std::unexpected(must_be(param, "a non-negative integer"));
+  out = *i;
+  return {};
+}
+
+// An explicit reasoning budget: TensorZero's tensorzero::params.chat_completion.
+// thinking_budget_tokens (which wins), else Anthropic-style thinking {type, budget_tokens} as
+// LiteLLM and OpenRouter clients send it ("disabled" is a budget of 0; other types are ignored).
+Status decode_thinking_budget(const json::object& o, ChatRequest& r) {
+  const json::value* t = detail::field(o, "thinking");
+  const json::object* th = t != nullptr ? t->if_object() : nullptr;
+  const json::value* type = th != nullptr ? detail::field(*th, "type") : nullptr;
+  if (type != nullptr && type->is_string() && type->get_string() == "disabled") {
+    r.thinking_budget = 0;
+  } else if (type != nullptr && type->is_string() && type->get_string() == "enabled") {
+    Status st = read_budget(*th, "budget_tokens", "thinking.budget_tokens", r.thinking_budget);
+    if (!st) return st;
+  }
+  const json::value* params = detail::field(o, "tensorzero::params");
+  if (params == nullptr) return {};
+  const json::value* cc =
+      params->is_object() ? detail::field(params->get_object(), "chat_completion") : nullptr;
+  if (cc == nullptr || !cc->is_object()) return {};
+  return read_budget(cc->get_object(), "thinking_budget_tokens",
+                     "tensorzero::params.chat_completion.thinking_budget_tokens",
+                     r.thinking_budget);
+}
+
 Status decode_extensions(const json::object& o, ChatRequest& r) {
   constexpr std::string_view kEpisode = "tensorzero::episode_id";
   Status st = detail::read_string(o, kEpisode, std::string(kEpisode), r.episode_id);
@@ -178,6 +211,7 @@ std::expected<ChatRequest, Error> decode_chat_request(std::string_view body) {
       decode_limits,
       decode_stop,
       decode_options,
+      decode_thinking_budget,
       detail::decode_tools,
       detail::decode_tool_choice,
       detail::decode_response_format,

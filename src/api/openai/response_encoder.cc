@@ -35,6 +35,7 @@ json::object message_json(const ChatResponse& r) {
   }
   if (!r.tool_calls.empty()) m["tool_calls"] = tool_calls_json(r.tool_calls);
   if (!r.reasoning.empty()) m["reasoning_content"] = r.reasoning;
+  if (!r.reasoning_signature.empty()) m["reasoning_signature"] = r.reasoning_signature;
   return m;
 }
 

@@ -32,7 +32,10 @@ HeaderList identity_headers(const RequestIds& ids, const routing::Candidate* ans
 
 void register_routes(Router& router, std::shared_ptr<WorkerContext> context) {
   register_chat_routes(router, context);
+  register_embeddings_routes(router, context);
   register_info_routes(router, context);
+  register_feedback_routes(router, context);
+  register_metrics_routes(router, context);
 }
 
 }  // namespace sb::http

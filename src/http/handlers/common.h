@@ -6,6 +6,7 @@
 #include <expected>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/error.h"
 #include "common/http_message.h"
@@ -30,7 +31,14 @@ HeaderList identity_headers(const RequestIds& ids, const routing::Candidate* ans
 
 inline int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
+// GET /health (spec §4.1), from cached state: 200 {"status":"ok"} when models are configured and
+// every health source is fine, else 503 {"status":"error","message":...} naming the first problem.
+std::pair<unsigned, std::string> health_response(bool has_models, const Services* services);
+
 void register_chat_routes(Router& router, std::shared_ptr<WorkerContext> context);
+void register_embeddings_routes(Router& router, std::shared_ptr<WorkerContext> context);
 void register_info_routes(Router& router, std::shared_ptr<WorkerContext> context);
+void register_feedback_routes(Router& router, std::shared_ptr<WorkerContext> context);
+void register_metrics_routes(Router& router, std::shared_ptr<WorkerContext> context);
 
 }  // namespace sb::http

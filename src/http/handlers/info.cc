@@ -30,6 +30,20 @@ std::string models_body(const config::Config& config) {
 
 }  // namespace
 
+std::pair<unsigned, std::string> health_response(bool has_models, const Services* services) {
+  std::optional<std::string> problem;
+  if (!has_models) problem = "no model provider is configured";
+  if (!problem && services != nullptr) {
+    for (const auto& source : services->health) {
+      problem = source->problem();
+      if (problem) break;
+    }
+  }
+  if (!problem) return {200, R"({"status":"ok"})"};
+  boost::json::object body{{"status", "error"}, {"message", *problem}};
+  return {503, boost::json::serialize(body)};
+}
+
 void register_info_routes(Router& router, std::shared_ptr<WorkerContext> context) {
   // The config never changes under a running worker, so these bodies are built once.
   const auto& config = *context->runtime->config;
@@ -42,20 +56,8 @@ void register_info_routes(Router& router, std::shared_ptr<WorkerContext> context
 
   bool has_models = !config.models.empty() || !config.embedding_models.empty();
   router.add("GET", "/health", [has_models, context](Exchange& ex) -> net::awaitable<void> {
-    std::optional<std::string> problem;
-    if (!has_models) problem = "no model provider is configured";
-    if (!problem && context->services) {
-      for (const auto& source : context->services->health) {
-        problem = source->problem();
-        if (problem) break;
-      }
-    }
-    if (!problem) {
-      co_await ex.reply(200, R"({"status":"ok"})");
-      co_return;
-    }
-    boost::json::object body{{"status", "error"}, {"message", *problem}};
-    co_await ex.reply(503, boost::json::serialize(body));
+    auto response = health_response(has_models, context->services.get());
+    co_await ex.reply(response.first, std::move(response.second));
   });
 
   boost::json::object status;

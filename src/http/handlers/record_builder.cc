@@ -100,4 +100,43 @@ void publish_chat_record(WorkerContext& w, const ChatRecordInput& in) {
   for (const auto& sink : w.sinks) sink->record(shared);
 }
 
+void publish_embedding_record(WorkerContext& w, const EmbeddingRecordInput& in) {
+  if (w.sinks.empty()) return;
+  auto r = std::make_shared<observability::InferenceRecord>();
+  r->id = in.ids.inference_id;
+  r->episode_id = in.ids.episode_id;
+  r->timestamp_ms = unix_ms();
+  r->endpoint = "embeddings";
+  r->dryrun = in.request.dryrun;
+  r->model_requested = in.request.model;
+  if (const auto* c = in.answer.candidate) {
+    r->model = c->model->name;
+    r->provider = c->provider->name;
+    r->provider_type = c->provider->type;
+  }
+  r->http_status = in.http_status;
+  r->status = in.cancelled ? "cancelled" : (in.error ? "error" : "ok");
+  if (in.error) {
+    r->error_code = error_code_name(in.error->code);
+    r->error = in.error->message;
+  }
+  if (in.response != nullptr) {
+    r->upstream_model = in.response->model;
+    r->usage = api::Usage{.input_tokens = in.response->input_tokens};
+  }
+  r->tool_calls_json = "[]";
+  boost::json::array input;
+  for (const auto& text : in.request.input) input.emplace_back(text);
+  r->input_json = boost::json::serialize(input);
+  boost::json::object params{{"encoding_format", in.request.base64 ? "base64" : "float"}};
+  if (in.request.dimensions) params["dimensions"] = *in.request.dimensions;
+  r->params_json = boost::json::serialize(params);
+  r->tags_json = in.tags != nullptr ? boost::json::serialize(*in.tags) : std::string("{}");
+  r->latency_us = duration_cast<microseconds>(std::chrono::steady_clock::now() - in.start).count();
+  r->upstream_us = in.answer.upstream_time.count();
+  fill_attempts(*r, in.answer);
+  std::shared_ptr<const observability::InferenceRecord> shared = std::move(r);
+  for (const auto& sink : w.sinks) sink->record(shared);
+}
+
 }  // namespace sb::http

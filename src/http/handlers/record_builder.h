@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "api/chat.h"
+#include "api/embeddings.h"
 #include "common/error.h"
 #include "http/handlers/common.h"
 #include "observability/record.h"
@@ -27,5 +28,21 @@ struct ChatRecordInput {
 };
 
 void publish_chat_record(WorkerContext& w, const ChatRecordInput& in);
+
+// An embeddings inference (endpoint "embeddings"): input_json is the input texts, params_json
+// dimensions and encoding_format; no output text (vectors are not stored), usage input tokens.
+struct EmbeddingRecordInput {
+  const api::EmbeddingRequest& request;
+  const RequestIds& ids;
+  const routing::Answer& answer;
+  const api::EmbeddingResponse* response = nullptr;
+  const boost::json::object* tags = nullptr;  // tensorzero::tags
+  std::optional<Error> error;
+  bool cancelled = false;
+  int http_status = 200;
+  std::chrono::steady_clock::time_point start;
+};
+
+void publish_embedding_record(WorkerContext& w, const EmbeddingRecordInput& in);
 
 }  // namespace sb::http

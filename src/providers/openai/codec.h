@@ -1,8 +1,8 @@
 #pragma once
 
-// The OpenAI Chat Completions codec, used by OpenAI and every OpenAI-compatible type (OpenRouter,
-// Together, Groq, DeepSeek, xAI, Mistral, Fireworks, Hyperbolic, Venice, vLLM, SGLang, TGI) and by
-// Ollama through its OpenAI-compatible API. Per-type differences live in Dialect.
+// The OpenAI Chat Completions and Embeddings codec, used by OpenAI and every OpenAI-compatible
+// type (OpenRouter, Together, Groq, DeepSeek, xAI, Mistral, Fireworks, Hyperbolic, Venice, vLLM,
+// SGLang, TGI). Per-type differences live in Dialect. Azure reuses the bodies (providers/azure).
 
 #include <expected>
 #include <string>
@@ -18,10 +18,19 @@ class OpenAICodec final : public Codec {
   std::expected<api::ChatResponse, Error> decode_chat(std::string_view body) const override;
   std::unique_ptr<StreamDecoder> stream_decoder() const override;
   Error decode_error(int status, const HeaderList& headers, std::string_view body) const override;
+
+  bool supports_embeddings() const override { return true; }
+  std::expected<OutboundRequest, Error> encode_embeddings(const api::EmbeddingRequest& request,
+                                                          const Target& target) const override;
+  std::expected<api::EmbeddingResponse, Error> decode_embeddings(
+      std::string_view body) const override;
 };
 
-// "<base_url without trailing '/'><type's path prefix>/chat/completions". kConfigInvalid when the
-// target has no base URL.
-std::expected<std::string, Error> chat_completions_url(const Target& target);
+// "<base_url without trailing '/'><type's path prefix><path>", path like "/chat/completions".
+// kConfigInvalid when the target has no base URL.
+std::expected<std::string, Error> endpoint_url(const Target& target, std::string_view path);
+inline std::expected<std::string, Error> chat_completions_url(const Target& target) {
+  return endpoint_url(target, "/chat/completions");
+}
 
 }  // namespace sb::providers::openai

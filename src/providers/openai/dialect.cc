@@ -12,11 +12,12 @@ Dialect dialect_for(std::string_view type) {
   } else if (type == "mistral") {
     // Mistral rejects unknown body fields with 422 (extra_forbidden): it has no stream_options
     // (usage comes in the last chunk anyway), no user, no reasoning_effort, and names the seed
-    // random_seed.
+    // random_seed; its embeddings take output_dimension.
     d.seed_field = "random_seed";
     d.stream_options = false;
     d.user_field = false;
     d.reasoning_effort = false;
+    d.dimensions_field = "output_dimension";
   }
   return d;
 }

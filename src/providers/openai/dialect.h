@@ -15,6 +15,7 @@ struct Dialect {
   bool user_field = true;         // send `user`
   bool reasoning_object = false;  // OpenRouter: `reasoning: {effort}` instead of reasoning_effort
   bool reasoning_effort = true;   // send reasoning_effort at all
+  std::string_view dimensions_field = "dimensions";  // embeddings; Mistral: "output_dimension"
 };
 
 // The dialect of a provider `type` ("openai", "openrouter", "mistral", ...).

@@ -61,15 +61,29 @@ TEST(ProviderRegistry, SelfHostedTypesNeedApiBaseAndMayHaveNoKey) {
   EXPECT_EQ(find_descriptor("tgi")->default_key_env, "TGI_API_KEY");
 }
 
-TEST(ProviderRegistry, OllamaSpeaksOpenAIUnderV1WithoutKey) {
+TEST(ProviderRegistry, OllamaSpeaksItsNativeApiWithoutKey) {
   const Descriptor* d = find_descriptor("ollama");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->family, Family::kOllama);
   EXPECT_EQ(d->default_base_url, "http://localhost:11434");
   EXPECT_EQ(d->default_key_env, "");
   EXPECT_TRUE(d->key_optional);
-  EXPECT_EQ(d->openai_path_prefix, "/v1");
-  EXPECT_EQ(&codec_for(Family::kOllama), &codec_for(Family::kOpenAI));
+  EXPECT_TRUE(d->supports_shorthand);
+  EXPECT_EQ(d->openai_path_prefix, "");
+  EXPECT_NE(&codec_for(Family::kOllama), &codec_for(Family::kOpenAI));
+  EXPECT_TRUE(codec_for(Family::kOllama).supports_embeddings());
+}
+
+TEST(ProviderRegistry, AzureIsImplementedWithItsOwnCodec) {
+  const Descriptor* d = find_descriptor("azure");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->family, Family::kAzure);
+  EXPECT_EQ(d->default_base_url, "");  // each provider's endpoint
+  EXPECT_EQ(d->default_key_env, "AZURE_API_KEY");
+  EXPECT_FALSE(d->key_optional);
+  EXPECT_TRUE(d->implemented);
+  EXPECT_NE(&codec_for(Family::kAzure), &codec_for(Family::kOpenAI));
+  EXPECT_TRUE(codec_for(Family::kAzure).supports_embeddings());
 }
 
 TEST(ProviderRegistry, OtherFamiliesAreListedButNotImplementedYet) {
@@ -81,8 +95,7 @@ TEST(ProviderRegistry, OtherFamiliesAreListedButNotImplementedYet) {
   for (Row r :
        {Row{"anthropic", Family::kAnthropic, "https://api.anthropic.com/v1", "ANTHROPIC_API_KEY"},
         Row{"google_ai_studio_gemini", Family::kGemini,
-            "https://generativelanguage.googleapis.com/v1beta", "GOOGLE_AI_STUDIO_API_KEY"},
-        Row{"azure", Family::kAzure, "", "AZURE_API_KEY"}}) {
+            "https://generativelanguage.googleapis.com/v1beta", "GOOGLE_AI_STUDIO_API_KEY"}}) {
     SCOPED_TRACE(r.type);
     const Descriptor* d = find_descriptor(r.type);
     ASSERT_NE(d, nullptr);
