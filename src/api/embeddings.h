@@ -15,7 +15,8 @@ struct EmbeddingRequest {
   std::string model;               // exactly as the client sent it
   std::vector<std::string> input;  // one entry per text (a string input is one entry)
   std::optional<int64_t> dimensions;
-  bool base64 = false;  // encoding_format: "base64" (encoding is the gateway's job, not the codec's)
+  bool base64 =
+      false;  // encoding_format: "base64" (encoding is the gateway's job, not the codec's)
   std::string user;
   boost::json::object credentials;  // tensorzero::credentials
   bool dryrun = false;

@@ -10,7 +10,9 @@ class StreamCollector {
  public:
   void add(const StreamChunk& chunk);
   const ChatResponse& response() const { return response_; }
-  bool empty() const { return !response_.has_text && response_.tool_calls.empty() && response_.reasoning.empty(); }
+  bool empty() const {
+    return !response_.has_text && response_.tool_calls.empty() && response_.reasoning.empty();
+  }
 
  private:
   ChatResponse response_;

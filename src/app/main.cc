@@ -41,7 +41,8 @@ std::vector<config::CredentialLocation> wanted_credentials(const config::Config&
       if (loc.kind == config::CredentialLocation::Kind::kDefault) {
         const auto* d = providers::find_descriptor(p.type);
         if (d == nullptr || d->default_key_env.empty()) continue;
-        loc = {.kind = config::CredentialLocation::Kind::kEnv, .name = std::string(d->default_key_env)};
+        loc = {.kind = config::CredentialLocation::Kind::kEnv,
+               .name = std::string(d->default_key_env)};
       }
       out.push_back(loc);
     }
@@ -51,7 +52,8 @@ std::vector<config::CredentialLocation> wanted_credentials(const config::Config&
   // Shorthand models (openai::gpt-4o) use the type defaults.
   for (const auto& d : providers::descriptors()) {
     if (!d.default_key_env.empty()) {
-      out.push_back({.kind = config::CredentialLocation::Kind::kEnv, .name = std::string(d.default_key_env)});
+      out.push_back(
+          {.kind = config::CredentialLocation::Kind::kEnv, .name = std::string(d.default_key_env)});
     }
   }
   // Client API keys (spec §9.1).
@@ -66,21 +68,23 @@ void register_gauges(metrics::Registry& registry, const http::Server& server,
                      const routing::Runtime& runtime) {
   const auto& obs = observability::stats();
   metrics::register_observability_gauges(
-      registry, {.queue_depth = [&obs] { return double(obs.queue_depth.load(std::memory_order_relaxed)); },
-                 .spool_bytes = [&obs] { return double(obs.spool_bytes.load(std::memory_order_relaxed)); },
-                 .rows_dropped = [&obs] { return double(obs.rows_dropped.load(std::memory_order_relaxed)); }});
+      registry,
+      {.queue_depth = [&obs] { return double(obs.queue_depth.load(std::memory_order_relaxed)); },
+       .spool_bytes = [&obs] { return double(obs.spool_bytes.load(std::memory_order_relaxed)); },
+       .rows_dropped =
+           [&obs] { return double(obs.rows_dropped.load(std::memory_order_relaxed)); }});
   metrics::register_server_gauges(
       registry, {.open_connections = [&server] { return double(server.open_connections()); },
                  .in_flight_requests = [&server] { return double(server.in_flight()); },
                  .in_flight_streams = [&server] { return double(server.open_streams()); }});
-  metrics::register_circuit_state(registry, metrics::LabelPolicy(*runtime.config),
-                                  [board = runtime.breakers] {
-                                    std::vector<metrics::CircuitSample> out;
-                                    for (const auto& b : board->snapshot()) {
-                                      out.push_back({b.model, b.provider, static_cast<int>(b.state)});
-                                    }
-                                    return out;
-                                  });
+  metrics::register_circuit_state(
+      registry, metrics::LabelPolicy(*runtime.config), [board = runtime.breakers] {
+        std::vector<metrics::CircuitSample> out;
+        for (const auto& b : board->snapshot()) {
+          out.push_back({b.model, b.provider, static_cast<int>(b.state)});
+        }
+        return out;
+      });
   registry.add_callback("switchboard_log_lines_dropped_total",
                         "Log lines dropped because the log queue was full", metrics::Kind::kCounter,
                         [] {
@@ -103,13 +107,14 @@ int run(const app::Options& opts) {
   std::string path = config::resolve_config_path(opts.config_file);
   auto loaded = config::load_file(path);
   if (!loaded) {
-    for (const auto& e : loaded.error()) spdlog::error("invalid model configuration: {}", e.to_string());
+    for (const auto& e : loaded.error())
+      spdlog::error("invalid model configuration: {}", e.to_string());
     spdlog::error("invalid model configuration: {} error(s) in {}", loaded.error().size(), path);
     return 1;
   }
   if (opts.validate_only) {
-    std::printf("%s: configuration is valid (%zu chat models, %zu embedding models)\n", path.c_str(),
-                loaded->models.size(), loaded->embedding_models.size());
+    std::printf("%s: configuration is valid (%zu chat models, %zu embedding models)\n",
+                path.c_str(), loaded->models.size(), loaded->embedding_models.size());
     return 0;
   }
   auto cfg = std::make_shared<const config::Config>(std::move(*loaded));
@@ -126,8 +131,9 @@ int run(const app::Options& opts) {
 
   http::ServerOptions server_options{
       .bind_address = opts.bind_address.empty() ? cfg->gateway.bind_address : opts.bind_address,
-      .workers = cfg->gateway.workers > 0 ? cfg->gateway.workers
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
+      .workers = cfg->gateway.workers > 0
+                     ? cfg->gateway.workers
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
       .limits = cfg->gateway.limits,
       .base_path = cfg->gateway.base_path};
 
@@ -144,7 +150,8 @@ int run(const app::Options& opts) {
   auto services = std::make_shared<http::Services>();
   services->metrics = std::make_shared<metrics::Registry>();
   metrics::register_build_info(*services->metrics, SWITCHBOARD_VERSION);
-  auto gateway_metrics = metrics::GatewayMetrics::create(services->metrics, metrics::LabelPolicy(*cfg));
+  auto gateway_metrics =
+      metrics::GatewayMetrics::create(services->metrics, metrics::LabelPolicy(*cfg));
   // Observability: every inference stored off the request path (docs/observability.md).
   auto recorder = observability::start(*cfg, observability::environment_for(path));
   if (!recorder) {
@@ -156,17 +163,17 @@ int run(const app::Options& opts) {
     services->health.push_back(std::make_shared<RecorderHealth>(*recorder));
   }
 
-  auto server = http::Server::create(server_options, [runtime, services, gateway_metrics,
-                                                      api_keys](boost::asio::io_context& io) {
-    auto router = std::make_unique<http::Router>(runtime->config->gateway.base_path);
-    auto context = std::make_shared<http::WorkerContext>(runtime, upstream::Client::create(io));
-    context->services = services;
-    context->sinks = services->sinks;
-    context->sinks.push_back(gateway_metrics->make_worker_sink());  // this worker's shard
-    router->require_api_keys(api_keys, {"/health", "/metrics"});
-    http::register_routes(*router, context);
-    return router;
-  });
+  auto server = http::Server::create(
+      server_options, [runtime, services, gateway_metrics, api_keys](boost::asio::io_context& io) {
+        auto router = std::make_unique<http::Router>(runtime->config->gateway.base_path);
+        auto context = std::make_shared<http::WorkerContext>(runtime, upstream::Client::create(io));
+        context->services = services;
+        context->sinks = services->sinks;
+        context->sinks.push_back(gateway_metrics->make_worker_sink());  // this worker's shard
+        router->require_api_keys(api_keys, {"/health", "/metrics"});
+        http::register_routes(*router, context);
+        return router;
+      });
   if (!server) {
     spdlog::error("{}", server.error().message);
     return 1;

@@ -58,56 +58,91 @@ int status_for(const Error& e) {
 
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "ok";
-    case ErrorCode::kInvalidJson: return "invalid_json";
-    case ErrorCode::kInvalidRequest: return "invalid_request";
-    case ErrorCode::kBodyTooLarge: return "request_too_large";
-    case ErrorCode::kHeaderTooLarge: return "header_too_large";
-    case ErrorCode::kUnauthorized: return "invalid_api_key";
-    case ErrorCode::kModelNotFound: return "model_not_found";
-    case ErrorCode::kAmbiguousModel: return "ambiguous_model";
-    case ErrorCode::kRouteNotFound: return "not_found";
-    case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
-    case ErrorCode::kRequestTimeout: return "request_timeout";
-    case ErrorCode::kFunctionNotSupported: return "function_not_supported";
-    case ErrorCode::kMissingCredential: return "missing_credential";
-    case ErrorCode::kCredentialUnavailable: return "credential_unavailable";
-    case ErrorCode::kConfigInvalid: return "config_invalid";
-    case ErrorCode::kUpstreamConnect: return "upstream_connect_failed";
-    case ErrorCode::kUpstreamTimeout: return "upstream_timeout";
-    case ErrorCode::kUpstreamRateLimited: return "rate_limit_exceeded";
-    case ErrorCode::kUpstreamServerError: return "upstream_server_error";
-    case ErrorCode::kUpstreamClientError: return "upstream_client_error";
-    case ErrorCode::kUpstreamBadResponse: return "upstream_bad_response";
-    case ErrorCode::kUpstreamStreamBroken: return "upstream_stream_broken";
-    case ErrorCode::kContextLengthExceeded: return "context_length_exceeded";
-    case ErrorCode::kContentFiltered: return "content_filter";
-    case ErrorCode::kShuttingDown: return "shutting_down";
-    case ErrorCode::kOverloaded: return "overloaded";
-    case ErrorCode::kInternal: return "internal_error";
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kInvalidJson:
+      return "invalid_json";
+    case ErrorCode::kInvalidRequest:
+      return "invalid_request";
+    case ErrorCode::kBodyTooLarge:
+      return "request_too_large";
+    case ErrorCode::kHeaderTooLarge:
+      return "header_too_large";
+    case ErrorCode::kUnauthorized:
+      return "invalid_api_key";
+    case ErrorCode::kModelNotFound:
+      return "model_not_found";
+    case ErrorCode::kAmbiguousModel:
+      return "ambiguous_model";
+    case ErrorCode::kRouteNotFound:
+      return "not_found";
+    case ErrorCode::kMethodNotAllowed:
+      return "method_not_allowed";
+    case ErrorCode::kRequestTimeout:
+      return "request_timeout";
+    case ErrorCode::kFunctionNotSupported:
+      return "function_not_supported";
+    case ErrorCode::kMissingCredential:
+      return "missing_credential";
+    case ErrorCode::kCredentialUnavailable:
+      return "credential_unavailable";
+    case ErrorCode::kConfigInvalid:
+      return "config_invalid";
+    case ErrorCode::kUpstreamConnect:
+      return "upstream_connect_failed";
+    case ErrorCode::kUpstreamTimeout:
+      return "upstream_timeout";
+    case ErrorCode::kUpstreamRateLimited:
+      return "rate_limit_exceeded";
+    case ErrorCode::kUpstreamServerError:
+      return "upstream_server_error";
+    case ErrorCode::kUpstreamClientError:
+      return "upstream_client_error";
+    case ErrorCode::kUpstreamBadResponse:
+      return "upstream_bad_response";
+    case ErrorCode::kUpstreamStreamBroken:
+      return "upstream_stream_broken";
+    case ErrorCode::kContextLengthExceeded:
+      return "context_length_exceeded";
+    case ErrorCode::kContentFiltered:
+      return "content_filter";
+    case ErrorCode::kShuttingDown:
+      return "shutting_down";
+    case ErrorCode::kOverloaded:
+      return "overloaded";
+    case ErrorCode::kInternal:
+      return "internal_error";
   }
   return "internal_error";
 }
 
 std::string_view error_type(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kUnauthorized: return "authentication_error";
+    case ErrorCode::kUnauthorized:
+      return "authentication_error";
     case ErrorCode::kRouteNotFound:
-    case ErrorCode::kModelNotFound: return "invalid_request_error";
-    case ErrorCode::kUpstreamRateLimited: return "rate_limit_error";
+    case ErrorCode::kModelNotFound:
+      return "invalid_request_error";
+    case ErrorCode::kUpstreamRateLimited:
+      return "rate_limit_error";
     case ErrorCode::kRequestTimeout:
-    case ErrorCode::kUpstreamTimeout: return "timeout_error";
+    case ErrorCode::kUpstreamTimeout:
+      return "timeout_error";
     case ErrorCode::kCredentialUnavailable:
     case ErrorCode::kConfigInvalid:
-    case ErrorCode::kInternal: return "server_error";
+    case ErrorCode::kInternal:
+      return "server_error";
     case ErrorCode::kUpstreamConnect:
     case ErrorCode::kUpstreamServerError:
     case ErrorCode::kUpstreamBadResponse:
     case ErrorCode::kUpstreamStreamBroken:
-    case ErrorCode::kUpstreamClientError: return "upstream_error";
+    case ErrorCode::kUpstreamClientError:
+      return "upstream_error";
     case ErrorCode::kShuttingDown:
-    case ErrorCode::kOverloaded: return "service_unavailable";
-    default: return "invalid_request_error";
+    case ErrorCode::kOverloaded:
+      return "service_unavailable";
+    default:
+      return "invalid_request_error";
   }
 }
 

@@ -43,8 +43,8 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
-  int status = 0;     // upstream HTTP status when the error came from a provider
-  std::string param;  // the request field at fault, when known
+  int status = 0;           // upstream HTTP status when the error came from a provider
+  std::string param;        // the request field at fault, when known
   int retry_after_ms = -1;  // from Retry-After / retry-after-ms, when the upstream sent one
 };
 

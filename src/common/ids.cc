@@ -1,8 +1,8 @@
 #include "common/ids.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdint>
-#include <cctype>
 #include <random>
 
 namespace sb::ids {

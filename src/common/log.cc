@@ -32,13 +32,20 @@ Settings& settings() {
 
 std::string_view level_name(spdlog::level::level_enum level) {
   switch (level) {
-    case spdlog::level::trace: return "TRACE";
-    case spdlog::level::debug: return "DEBUG";
-    case spdlog::level::info: return "INFO";
-    case spdlog::level::warn: return "WARN";
-    case spdlog::level::err: return "ERROR";
-    case spdlog::level::critical: return "CRITICAL";
-    default: return "INFO";
+    case spdlog::level::trace:
+      return "TRACE";
+    case spdlog::level::debug:
+      return "DEBUG";
+    case spdlog::level::info:
+      return "INFO";
+    case spdlog::level::warn:
+      return "WARN";
+    case spdlog::level::err:
+      return "ERROR";
+    case spdlog::level::critical:
+      return "CRITICAL";
+    default:
+      return "INFO";
   }
 }
 
@@ -108,8 +115,7 @@ void append_fields(std::string& out, std::string_view message) {
 }
 
 // "level":...,"service":...,"message":...,fields — everything after the timestamp.
-void append_json_body(std::string& out, spdlog::level::level_enum level,
-                      std::string_view message) {
+void append_json_body(std::string& out, spdlog::level::level_enum level, std::string_view message) {
   out += "\"level\":\"";
   out += level_name(level);
   out += "\",\"service\":\"";
@@ -187,11 +193,21 @@ void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\\u00";
@@ -226,7 +242,8 @@ std::optional<spdlog::level::level_enum> parse_level(std::string_view text) {
     while (!directive.empty() && directive.back() == ' ') directive.remove_suffix(1);
     if (auto l = one_level(directive)) {
       // "off" only wins when nothing else is named.
-      if (!best || *best == spdlog::level::off || (*l != spdlog::level::off && *l < *best)) best = l;
+      if (!best || *best == spdlog::level::off || (*l != spdlog::level::off && *l < *best))
+        best = l;
     }
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
@@ -249,8 +266,8 @@ void init(Format format, std::string_view level) {
                                                  spdlog::thread_pool(),
                                                  spdlog::async_overflow_policy::overrun_oldest));
   if (!parsed) {
-    spdlog::warn("unknown log level '{}': using info (levels: trace, debug, info, warn, error, off)",
-                 level);
+    spdlog::warn(
+        "unknown log level '{}': using info (levels: trace, debug, info, warn, error, off)", level);
   }
 }
 

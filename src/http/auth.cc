@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::string_view kApiKeyVariable = "TENSORZERO_API_KEY";
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -52,10 +54,14 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 std::string describe(const config::CredentialLocation& loc) {
   using Kind = config::CredentialLocation::Kind;
   switch (loc.kind) {
-    case Kind::kEnv: return "env::" + loc.name;
-    case Kind::kPath: return "path::" + loc.name;
-    case Kind::kPathFromEnv: return "path_from_env::" + loc.name;
-    default: return "a key location";
+    case Kind::kEnv:
+      return "env::" + loc.name;
+    case Kind::kPath:
+      return "path::" + loc.name;
+    case Kind::kPathFromEnv:
+      return "path_from_env::" + loc.name;
+    default:
+      return "a key location";
   }
 }
 
@@ -83,8 +89,9 @@ std::optional<Error> ApiKeys::check(std::string_view authorization,
   std::string_view bearer = bearer_token(authorization);
   std::string_view header_key = trim(x_api_key);
   if (bearer.empty() && header_key.empty()) {
-    return make_error(ErrorCode::kUnauthorized,
-                      "missing API key: send 'Authorization: Bearer <key>' (or 'x-api-key: <key>')");
+    return make_error(
+        ErrorCode::kUnauthorized,
+        "missing API key: send 'Authorization: Bearer <key>' (or 'x-api-key: <key>')");
   }
   bool ok = accepts(bearer);
   ok |= accepts(header_key);  // both checked: no shortcut that times which header matched

@@ -44,7 +44,8 @@ Exchange::Exchange(beast::tcp_stream& stream, Request& request, bool close_after
 
 Exchange::~Exchange() {
   unwatch();
-  if (streaming_ && open_streams_ != nullptr) open_streams_->fetch_sub(1, std::memory_order_relaxed);
+  if (streaming_ && open_streams_ != nullptr)
+    open_streams_->fetch_sub(1, std::memory_order_relaxed);
 }
 
 std::string_view Exchange::header(std::string_view name) const {
@@ -57,8 +58,7 @@ net::awaitable<void> Exchange::reply(unsigned status, std::string body, const He
                                      std::string_view content_type) {
   replied_ = true;
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), request_.version()};
-  res.set(bhttp::field::content_type,
-          beast::string_view(content_type.data(), content_type.size()));
+  res.set(bhttp::field::content_type, beast::string_view(content_type.data(), content_type.size()));
   apply_headers(res, headers);
   res.keep_alive(keep_alive());
   res.body() = std::move(body);
@@ -75,7 +75,8 @@ net::awaitable<void> Exchange::reply_error(const Error& error, const HeaderList&
 
 net::awaitable<bool> Exchange::begin_stream(const HeaderList& headers) {
   replied_ = true;
-  if (!streaming_ && open_streams_ != nullptr) open_streams_->fetch_add(1, std::memory_order_relaxed);
+  if (!streaming_ && open_streams_ != nullptr)
+    open_streams_->fetch_add(1, std::memory_order_relaxed);
   streaming_ = true;
   bhttp::response<bhttp::empty_body> res{bhttp::status::ok, request_.version()};
   res.set(bhttp::field::content_type, "text/event-stream");
@@ -94,9 +95,8 @@ net::awaitable<bool> Exchange::write(std::string_view data) {
   if (broken_) co_return false;
   if (data.empty()) co_return true;
   stream_.expires_after(kWriteTimeout);
-  auto [ec, n] =
-      co_await net::async_write(stream_, bhttp::make_chunk(net::buffer(data.data(), data.size())),
-                                kUseTuple);
+  auto [ec, n] = co_await net::async_write(
+      stream_, bhttp::make_chunk(net::buffer(data.data(), data.size())), kUseTuple);
   if (ec) broken_ = true;
   co_return !broken_;
 }
@@ -138,6 +138,8 @@ void Exchange::unwatch() {
   watch_.reset();
 }
 
-bool Exchange::client_gone() const { return broken_ || (watch_ && watch_->gone); }
+bool Exchange::client_gone() const {
+  return broken_ || (watch_ && watch_->gone);
+}
 
 }  // namespace sb::http

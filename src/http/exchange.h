@@ -12,8 +12,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include "common/error.h"
 #include "common/http_message.h"
@@ -34,7 +34,8 @@ class Exchange {
   const Request& request() const { return request_; }
   std::string_view header(std::string_view name) const;
 
-  boost::asio::awaitable<void> reply(unsigned status, std::string body, const HeaderList& headers = {},
+  boost::asio::awaitable<void> reply(unsigned status, std::string body,
+                                     const HeaderList& headers = {},
                                      std::string_view content_type = "application/json");
   boost::asio::awaitable<void> reply_error(const Error& error, const HeaderList& headers = {});
 

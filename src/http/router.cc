@@ -35,8 +35,8 @@ boost::asio::awaitable<void> Router::dispatch(Exchange& exchange) const {
   }
   auto it = routes_.find(std::string(target));
   if (it == routes_.end()) {
-    co_await exchange.reply_error(make_error(ErrorCode::kRouteNotFound,
-                                             "no route for " + std::string(target)));
+    co_await exchange.reply_error(
+        make_error(ErrorCode::kRouteNotFound, "no route for " + std::string(target)));
     co_return;
   }
   std::string method(req.method_string().data(), req.method_string().size());
@@ -47,11 +47,10 @@ boost::asio::awaitable<void> Router::dispatch(Exchange& exchange) const {
     for (const auto& [m, _] : it->second) allowed += (allowed.empty() ? "" : ", ") + m;
     HeaderList headers;
     headers.emplace_back("allow", allowed);
-    co_await exchange.reply_error(
-        make_error(ErrorCode::kMethodNotAllowed,
-                   method + " is not allowed on " + std::string(target) + " (allowed: " + allowed +
-                       ")"),
-        headers);
+    co_await exchange.reply_error(make_error(ErrorCode::kMethodNotAllowed,
+                                             method + " is not allowed on " + std::string(target) +
+                                                 " (allowed: " + allowed + ")"),
+                                  headers);
     co_return;
   }
   co_await h->second(exchange);

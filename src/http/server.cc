@@ -3,6 +3,7 @@
 #include <chrono>
 #include <list>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,7 +17,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <spdlog/spdlog.h>
 
 namespace sb::http {
 
@@ -41,8 +41,7 @@ struct Server::Worker {
 
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
-  net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                 bool first);
+  net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, bool first);
 };
 
 std::expected<std::pair<std::string, unsigned short>, std::string> parse_bind_address(
@@ -75,15 +74,15 @@ std::expected<std::unique_ptr<Server>, Error> Server::create(const ServerOptions
                                                              RouterFactory factory) {
   auto parsed = parse_bind_address(options.bind_address);
   if (!parsed) {
-    return std::unexpected(make_error(ErrorCode::kConfigInvalid,
-                                      "invalid bind_address '" + options.bind_address +
-                                          "': " + parsed.error()));
+    return std::unexpected(
+        make_error(ErrorCode::kConfigInvalid,
+                   "invalid bind_address '" + options.bind_address + "': " + parsed.error()));
   }
   boost::system::error_code ec;
   auto ip = net::ip::make_address(parsed->first, ec);
   if (ec) {
-    return std::unexpected(make_error(ErrorCode::kConfigInvalid,
-                                      "invalid bind_address host '" + parsed->first + "'"));
+    return std::unexpected(
+        make_error(ErrorCode::kConfigInvalid, "invalid bind_address host '" + parsed->first + "'"));
   }
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
@@ -102,8 +101,9 @@ std::expected<std::unique_ptr<Server>, Error> Server::create(const ServerOptions
     if (!ec) w->acceptor.bind(ep, ec);
     if (!ec) w->acceptor.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
-      return std::unexpected(make_error(
-          ErrorCode::kConfigInvalid, "cannot listen on " + options.bind_address + ": " + ec.message()));
+      return std::unexpected(
+          make_error(ErrorCode::kConfigInvalid,
+                     "cannot listen on " + options.bind_address + ": " + ec.message()));
     }
     port = w->acceptor.local_endpoint().port();  // port 0: every worker shares the first's port
     w->router = factory(w->io);
@@ -177,7 +177,8 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   beast::tcp_stream stream(std::move(socket));
-  if (server.connections_.load(std::memory_order_relaxed) > server.options_.limits.max_connections) {
+  if (server.connections_.load(std::memory_order_relaxed) >
+      server.options_.limits.max_connections) {
     // Over the limit: one clear answer, then close.
     beast::flat_buffer buffer;
     Request req;
@@ -223,19 +224,21 @@ net::awaitable<bool> Server::Worker::serve_one(beast::tcp_stream& stream,
     Request empty;
     Exchange ex(stream, empty, true);
     if (ec == bhttp::error::body_limit) {
-      co_await ex.reply_error(make_error(ErrorCode::kBodyTooLarge,
-                                         "request body exceeds " +
-                                             std::to_string(limits.max_body_bytes) + " bytes"));
+      co_await ex.reply_error(
+          make_error(ErrorCode::kBodyTooLarge,
+                     "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"));
     } else if (ec == bhttp::error::header_limit) {
-      co_await ex.reply_error(make_error(ErrorCode::kHeaderTooLarge,
-                                         "request headers exceed " +
-                                             std::to_string(limits.max_header_bytes) + " bytes"));
+      co_await ex.reply_error(make_error(
+          ErrorCode::kHeaderTooLarge,
+          "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes"));
     } else if (ec == beast::error::timeout && buffer.size() > 0) {
-      co_await ex.reply_error(make_error(ErrorCode::kRequestTimeout, "request not received in time"));
+      co_await ex.reply_error(
+          make_error(ErrorCode::kRequestTimeout, "request not received in time"));
     } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                ec != net::error::eof && ec != net::error::connection_reset &&
                ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
-      co_await ex.reply_error(make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
+      co_await ex.reply_error(
+          make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
     }
     co_return false;
   }

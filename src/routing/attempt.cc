@@ -16,9 +16,9 @@ Error transfer_error_base(upstream::TransferError e, bool streaming_started) {
       return make_error(ErrorCode::kUpstreamConnect,
                         "could not connect (or the connection was reset before any response)");
     case TransferError::kTimeout:
-      return make_error(ErrorCode::kUpstreamTimeout,
-                        streaming_started ? "stream stalled past the idle timeout"
-                                          : "no response before the timeout");
+      return make_error(ErrorCode::kUpstreamTimeout, streaming_started
+                                                         ? "stream stalled past the idle timeout"
+                                                         : "no response before the timeout");
     case TransferError::kReset:
       return make_error(ErrorCode::kUpstreamStreamBroken, "connection broke mid-response");
     case TransferError::kCancelled:
@@ -86,9 +86,9 @@ std::expected<providers::Target, Error> make_target(const Runtime& runtime, cons
     if (endpoint.find("::") != std::string::npos) {  // env::VAR, dynamic::NAME, ...
       auto where = config::parse_credential_location(endpoint);
       if (!where) {
-        return std::unexpected(make_error(ErrorCode::kConfigInvalid,
-                                          "provider '" + c.provider->name +
-                                              "' endpoint: " + where.error()));
+        return std::unexpected(
+            make_error(ErrorCode::kConfigInvalid,
+                       "provider '" + c.provider->name + "' endpoint: " + where.error()));
       }
       auto resolved = runtime.credentials.resolve(*where, "", credentials);
       if (!resolved) return std::unexpected(resolved.error());

@@ -26,7 +26,9 @@ inline constexpr Millis kDefaultIdle{30000};
 inline constexpr size_t kMaxErrorBody = 64 * 1024;
 
 std::chrono::microseconds since(Clock::time_point start);
-inline Clock::time_point earliest(Clock::time_point a, Clock::time_point b) { return std::min(a, b); }
+inline Clock::time_point earliest(Clock::time_point a, Clock::time_point b) {
+  return std::min(a, b);
+}
 
 // Maps a transport failure to the error a caller would see.
 Error transfer_error(upstream::TransferError e, bool streaming_started,
@@ -34,7 +36,9 @@ Error transfer_error(upstream::TransferError e, bool streaming_started,
 
 // A failure that ends the whole inference instead of moving on (content policy: never laundered
 // through another provider).
-inline bool is_final(const Error& e) { return e.code == ErrorCode::kContentFiltered; }
+inline bool is_final(const Error& e) {
+  return e.code == ErrorCode::kContentFiltered;
+}
 
 // Per-model deadlines cover all attempts of that model (TensorZero's model-level timeouts).
 struct ModelClock {

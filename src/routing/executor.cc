@@ -1,10 +1,10 @@
 #include "routing/executor.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "routing/attempt.h"
 #include "routing/candidate_walk.h"
@@ -16,8 +16,8 @@ Error exhausted_error(const std::vector<Attempt>& attempts, const Error& last) {
   Error e = last;
   if (attempts.size() <= 1) {
     if (!attempts.empty()) {
-      e.message = attempts.front().provider + " (" + attempts.front().provider_type +
-                  "): " + last.message;
+      e.message =
+          attempts.front().provider + " (" + attempts.front().provider_type + "): " + last.message;
     }
     return e;
   }
@@ -113,9 +113,10 @@ boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::chat(
       if (cancel.cancelled() || !retry_same_provider(last) || retry >= policy.num_retries) break;
       auto delay = retry_delay(retry, policy, last, model_clock.remaining());
       if (!delay) break;  // Retry-After beyond the budget: fail over now
-      spdlog::warn("retrying request to provider: model={}, provider={}, retry={}, delay_ms={}, "
-                   "error={}",
-                   c->model->name, c->provider->name, retry + 1, delay->count(), last.message);
+      spdlog::warn(
+          "retrying request to provider: model={}, provider={}, retry={}, delay_ms={}, "
+          "error={}",
+          c->model->name, c->provider->name, retry + 1, delay->count(), last.message);
       co_await sleep_for(*delay);
     }
     walk.report(&last);

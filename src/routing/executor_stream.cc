@@ -22,16 +22,17 @@ struct Relay {
   StreamSink& sink;
   StreamOutcome& outcome;
   Clock::time_point request_start;
-  bool begun = false;        // the client has the stream's headers and first event
+  bool begun = false;  // the client has the stream's headers and first event
   bool client_gone = false;
-  bool continuing = false;   // the current attempt continues an answer already begun
-  std::string sent_text;     // answer text the client has received
-  bool sent_other = false;   // reasoning or tool calls were sent (not continuable as prefill)
+  bool continuing = false;  // the current attempt continues an answer already begun
+  std::string sent_text;    // answer text the client has received
+  bool sent_other = false;  // reasoning or tool calls were sent (not continuable as prefill)
   std::vector<api::StreamChunk> held;  // events before the first payload (role, early usage)
 
   boost::asio::awaitable<void> push(const Candidate& c, api::StreamChunk& chunk) {
     if (chunk.usage) outcome.usage = chunk.usage;
-    if (chunk.finish_reason != api::FinishReason::kNone) outcome.finish_reason = chunk.finish_reason;
+    if (chunk.finish_reason != api::FinishReason::kNone)
+      outcome.finish_reason = chunk.finish_reason;
     if (continuing) chunk.role = false;
     if (!begun) {
       if (!chunk.has_payload()) {
@@ -105,8 +106,7 @@ enum class AttemptEnd { kComplete, kFailed, kClientGone };
 boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
                                                      const api::ChatRequest& request,
                                                      void* relay_ptr, CancelSignal& cancel,
-                                                     const ModelClock& model_clock,
-                                                     Error& error) {
+                                                     const ModelClock& model_clock, Error& error) {
   Relay& relay = *static_cast<Relay*>(relay_ptr);
   Answer& answer = relay.outcome.answer;
   auto started = Clock::now();
@@ -142,13 +142,13 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
   auto decoder = codec.stream_decoder();
   std::vector<api::StreamChunk> chunks;
   std::optional<Error> failure;
-  bool ended = false;  // the body ended cleanly
+  bool ended = false;     // the body ended cleanly
   bool produced = false;  // this attempt relayed a payload
   auto finish_reason_before = relay.outcome.finish_reason;
   relay.outcome.finish_reason = api::FinishReason::kNone;
   while (!decoder->finished() && !relay.client_gone) {
-    auto deadline = produced || relay.begun ? earliest(Clock::now() + limits.idle, limits.total)
-                                            : limits.first;
+    auto deadline =
+        produced || relay.begun ? earliest(Clock::now() + limits.idle, limits.total) : limits.first;
     if (!produced) deadline = earliest(deadline, limits.first);
     auto data = co_await transfer->read(deadline);
     if (!data) {
@@ -186,8 +186,8 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
   }
   // Whole: the terminal event arrived, or the body ended cleanly after a finish reason (a
   // missing [DONE] is finalised here).
-  bool complete = decoder->finished() ||
-                  (ended && relay.outcome.finish_reason != api::FinishReason::kNone);
+  bool complete =
+      decoder->finished() || (ended && relay.outcome.finish_reason != api::FinishReason::kNone);
   if (complete && relay.begun) {
     attempt.latency = since(started);
     attempt.usage = relay.outcome.usage;
@@ -210,8 +210,9 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
 }
 
 boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatRequest& request,
-                                                           const Resolution& resolution,
-                                                           StreamSink& sink, CancelSignal& cancel) {
+                                                            const Resolution& resolution,
+                                                            StreamSink& sink,
+                                                            CancelSignal& cancel) {
   StreamOutcome outcome;
   Relay relay{.sink = sink, .outcome = outcome, .request_start = Clock::now()};
   Error last = make_error(ErrorCode::kInternal, "no candidate was tried");
@@ -252,9 +253,10 @@ boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatReque
       if (cancel.cancelled() || !may_retry || !transient || retry >= policy.num_retries) break;
       auto delay = retry_delay(retry, policy, error, model_clock.remaining());
       if (!delay) break;
-      spdlog::warn("retrying request to provider: model={}, provider={}, retry={}, delay_ms={}, "
-                   "error={}",
-                   c->model->name, c->provider->name, retry + 1, delay->count(), error.message);
+      spdlog::warn(
+          "retrying request to provider: model={}, provider={}, retry={}, delay_ms={}, "
+          "error={}",
+          c->model->name, c->provider->name, retry + 1, delay->count(), error.message);
       co_await sleep_for(*delay);
     }
     walk.report(end == AttemptEnd::kFailed ? &last : nullptr);

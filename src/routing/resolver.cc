@@ -58,14 +58,13 @@ std::expected<Resolution, Error> Resolver::expand(const config::ModelConfig& mod
     }
   }
   if (r.candidates.empty()) {
-    return std::unexpected(make_error(ErrorCode::kConfigInvalid,
-                                      "model '" + model.name + "' has no usable provider"));
+    return std::unexpected(
+        make_error(ErrorCode::kConfigInvalid, "model '" + model.name + "' has no usable provider"));
   }
   return r;
 }
 
-std::expected<Resolution, Error> Resolver::shorthand(std::string_view model,
-                                                     config::ModelKind kind,
+std::expected<Resolution, Error> Resolver::shorthand(std::string_view model, config::ModelKind kind,
                                                      std::string& tried) const {
   auto sep = model.find("::");
   if (sep == std::string_view::npos) return std::unexpected(Error{});
@@ -115,17 +114,17 @@ std::expected<Resolution, Error> Resolver::resolve(std::string_view model,
   if (auto it = models.find(key); it != models.end()) return expand(it->second);
 
   const auto& other = table(kind == config::ModelKind::kChat ? config::ModelKind::kEmbedding
-                                                               : config::ModelKind::kChat);
+                                                             : config::ModelKind::kChat);
   const auto& index = kind == config::ModelKind::kChat ? chat_by_upstream_ : embed_by_upstream_;
   if (auto it = index.find(key); it != index.end()) {
     if (it->second.size() == 1) return expand(*it->second.front());
     std::string names;
     for (const auto* m : it->second) names += (names.empty() ? "'" : ", '") + m->name + "'";
-    return std::unexpected(make_error(
-        ErrorCode::kAmbiguousModel,
-        "model '" + key + "' is ambiguous: it is the provider model of " + names +
-            "; ask for one of those names",
-        "model"));
+    return std::unexpected(make_error(ErrorCode::kAmbiguousModel,
+                                      "model '" + key +
+                                          "' is ambiguous: it is the provider model of " + names +
+                                          "; ask for one of those names",
+                                      "model"));
   }
 
   std::string tried = "a configured " + std::string(kind_name(kind)) + " model, a " +
@@ -133,12 +132,13 @@ std::expected<Resolution, Error> Resolver::resolve(std::string_view model,
   if (auto r = shorthand(model, kind, tried)) return r;
 
   if (other.contains(key)) {
-    return std::unexpected(make_error(
-        ErrorCode::kInvalidRequest,
-        "model '" + key + "' is a" +
-            (kind == config::ModelKind::kChat ? "n embedding model and cannot serve chat completions"
-                                              : " chat model and cannot serve embeddings"),
-        "model"));
+    return std::unexpected(
+        make_error(ErrorCode::kInvalidRequest,
+                   "model '" + key + "' is a" +
+                       (kind == config::ModelKind::kChat
+                            ? "n embedding model and cannot serve chat completions"
+                            : " chat model and cannot serve embeddings"),
+                   "model"));
   }
   std::string message = "model '" + key + "' not found (tried " + tried + ")";
   return std::unexpected(make_error(ErrorCode::kModelNotFound, message, "model"));

@@ -24,8 +24,8 @@ struct Candidate {
 };
 
 struct Resolution {
-  const config::ModelConfig* model = nullptr;  // the model the string named
-  std::vector<Candidate> candidates;           // its providers, then its fallbacks' providers
+  const config::ModelConfig* model = nullptr;        // the model the string named
+  std::vector<Candidate> candidates;                 // its providers, then its fallbacks' providers
   std::shared_ptr<const config::ModelConfig> adhoc;  // owns `model` for TYPE::MODEL strings
 };
 

@@ -20,11 +20,12 @@ struct Runtime {
   Runtime(std::shared_ptr<const config::Config> c, config::CredentialStore creds)
       : config(c), credentials(std::move(creds)), resolver(c) {
     const auto& cb = c->gateway.circuit_breaker;
-    breakers = std::make_shared<BreakerBoard>(BreakerOptions{.failure_threshold = cb.failure_threshold,
-                                                             .failure_ratio = cb.failure_ratio,
-                                                             .min_requests = cb.min_requests,
-                                                             .window = cb.window,
-                                                             .open_for = cb.open});
+    breakers =
+        std::make_shared<BreakerBoard>(BreakerOptions{.failure_threshold = cb.failure_threshold,
+                                                      .failure_ratio = cb.failure_ratio,
+                                                      .min_requests = cb.min_requests,
+                                                      .window = cb.window,
+                                                      .open_for = cb.open});
   }
 };
 

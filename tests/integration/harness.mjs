@@ -51,8 +51,14 @@ async function readPort(proc, name) {
 
 async function stopProcess(proc) {
   if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
-  const result = await Promise.race([proc.exited, sleep(15000).then(() => null)]);
-  if (result === null) proc.child.kill('SIGKILL');
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve(null), 15000)));
+  const result = await Promise.race([proc.exited, timeout]);
+  clearTimeout(timer);
+  if (result === null) {
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
   rmSync(proc.dir, { recursive: true, force: true });
   return result;
 }

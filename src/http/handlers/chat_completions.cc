@@ -75,9 +75,10 @@ void log_outcome(const api::ChatRequest& req, const RequestIds& ids,
                  const std::optional<Error>& error) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   if (!error) {
-    spdlog::info("request processed: model={}, provider={}, status={}, latency_ms={}, inference_id={}",
-                 answered ? answered->model->name : req.model,
-                 answered ? answered->provider->name : "", status, ms, ids.inference_id);
+    spdlog::info(
+        "request processed: model={}, provider={}, status={}, latency_ms={}, inference_id={}",
+        answered ? answered->model->name : req.model, answered ? answered->provider->name : "",
+        status, ms, ids.inference_id);
   } else {
     spdlog::warn("request failed: model={}, status={}, latency_ms={}, inference_id={}, error={}",
                  req.model, status, ms, ids.inference_id, error->message);
@@ -114,9 +115,13 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
       bool gone = ex.client_gone();
       log_outcome(*request, *ids, nullptr, status, start, response.error());
       if (!gone) co_await ex.reply_error(response.error(), identity_headers(*ids, nullptr));
-      publish_chat_record(w, {.request = *request, .ids = *ids, .answer = answer,
-                              .error = response.error(), .cancelled = gone,
-                              .http_status = gone ? 499 : status, .start = start});
+      publish_chat_record(w, {.request = *request,
+                              .ids = *ids,
+                              .answer = answer,
+                              .error = response.error(),
+                              .cancelled = gone,
+                              .http_status = gone ? 499 : status,
+                              .start = start});
       co_return;
     }
     std::string body = api::openai::encode_chat_response(
@@ -126,8 +131,11 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
                                              .created = unix_now()});
     log_outcome(*request, *ids, answer.candidate, 200, start, std::nullopt);
     co_await ex.reply(200, std::move(body), identity_headers(*ids, answer.candidate));
-    publish_chat_record(w, {.request = *request, .ids = *ids, .answer = answer,
-                            .response = &*response, .start = start});
+    publish_chat_record(w, {.request = *request,
+                            .ids = *ids,
+                            .answer = answer,
+                            .response = &*response,
+                            .start = start});
     co_return;
   }
 
@@ -137,16 +145,21 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
   int status = outcome.ok ? 200 : (outcome.client_gone ? 499 : to_http(*outcome.error).status);
   std::optional<Error> error;
   if (!outcome.ok) {
-    error = outcome.error ? *outcome.error
-                          : make_error(ErrorCode::kRequestTimeout, "client went away");
+    error =
+        outcome.error ? *outcome.error : make_error(ErrorCode::kRequestTimeout, "client went away");
   }
   log_outcome(*request, *ids, outcome.answer.candidate, status, start, error);
   api::ChatResponse collected = sink.collected();
   if (!collected.usage) collected.usage = outcome.usage;
-  publish_chat_record(w, {.request = *request, .ids = *ids, .answer = outcome.answer,
-                          .response = &collected, .error = error,
-                          .cancelled = outcome.client_gone, .http_status = status,
-                          .start = start, .ttft = outcome.ttft});
+  publish_chat_record(w, {.request = *request,
+                          .ids = *ids,
+                          .answer = outcome.answer,
+                          .response = &collected,
+                          .error = error,
+                          .cancelled = outcome.client_gone,
+                          .http_status = status,
+                          .start = start,
+                          .ttft = outcome.ttft});
 }
 
 }  // namespace

@@ -29,7 +29,9 @@ std::expected<RequestIds, Error> make_ids(const Exchange& ex, const std::string&
 // x-inference-id, x-episode-id, and (when known) x-switchboard-model / x-switchboard-provider.
 HeaderList identity_headers(const RequestIds& ids, const routing::Candidate* answered);
 
-inline int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+inline int64_t unix_now() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
 
 // GET /health (spec §4.1), from cached state: 200 {"status":"ok"} when models are configured and
 // every health source is fine, else 503 {"status":"error","message":...} naming the first problem.

@@ -8,13 +8,13 @@
 
 #include <chrono>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/ids.h"
 #include "http/handlers/common.h"
@@ -59,7 +59,8 @@ net::awaitable<LookupResult> ask_store(std::shared_ptr<observability::Recorder> 
       pending->timer.cancel();
     });
   });
-  [[maybe_unused]] auto [ec] = co_await pending->timer.async_wait(net::as_tuple(net::use_awaitable));
+  [[maybe_unused]] auto [ec] =
+      co_await pending->timer.async_wait(net::as_tuple(net::use_awaitable));
   if (pending->result) co_return *pending->result;
   co_return std::unexpected(std::string("the store did not answer in time"));
 }
@@ -93,8 +94,8 @@ net::awaitable<void> feedback(Exchange& ex, const WorkerContext& w) {
   }
   auto recorder = find_recorder(w);
   if (!recorder) {
-    co_await ex.reply_error(make_error(ErrorCode::kInvalidRequest,
-                                       "Feedback requires observability to be enabled"));
+    co_await ex.reply_error(
+        make_error(ErrorCode::kInvalidRequest, "Feedback requires observability to be enabled"));
     co_return;
   }
   Target target = co_await find_target(recorder, request->target_kind, request->target_id);

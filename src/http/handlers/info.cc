@@ -48,9 +48,7 @@ void register_info_routes(Router& router, std::shared_ptr<WorkerContext> context
   // The config never changes under a running worker, so these bodies are built once.
   const auto& config = *context->runtime->config;
   auto models = std::make_shared<const std::string>(models_body(config));
-  auto list = [models](Exchange& ex) -> net::awaitable<void> {
-    co_await ex.reply(200, *models);
-  };
+  auto list = [models](Exchange& ex) -> net::awaitable<void> { co_await ex.reply(200, *models); };
   router.add("GET", "/v1/models", list);
   router.add("GET", "/openai/v1/models", list);
 

@@ -21,8 +21,10 @@ int64_t unix_ms() {
 std::string tool_calls_json(const std::vector<api::ToolCall>& calls) {
   boost::json::array out;
   for (const auto& c : calls) {
-    out.push_back(boost::json::object{
-        {"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+    out.push_back(
+        boost::json::object{{"id", c.id},
+                            {"type", "function"},
+                            {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
   }
   return boost::json::serialize(out);
 }

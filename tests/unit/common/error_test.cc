@@ -1,7 +1,7 @@
 #include "common/error.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "common/ids.h"
 

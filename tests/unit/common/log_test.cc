@@ -36,7 +36,8 @@ TEST(Log, JsonLineCarriesServiceLevelMessageAndFields) {
   EXPECT_EQ(o["service"], "tensorzero-gateway");
   EXPECT_EQ(o["level"], "INFO");
   EXPECT_EQ(o["timestamp"], "2026-01-01T00:00:00.000000Z");
-  EXPECT_EQ(o["message"].as_string().subview().substr(0, 38), "request processed: model=claude_sonnet");
+  EXPECT_EQ(o["message"].as_string().subview().substr(0, 38),
+            "request processed: model=claude_sonnet");
   EXPECT_EQ(o["model"], "claude_sonnet");
   EXPECT_EQ(o["provider"], "anthropic");
   EXPECT_EQ(o["status"], 200);

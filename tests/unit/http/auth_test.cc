@@ -40,8 +40,9 @@ TEST(ApiKeys, RejectsMissingWrongAndOtherSchemes) {
   EXPECT_TRUE(keys.check("sk-one", "").has_value());  // no scheme
   auto http = to_http(*wrong);
   EXPECT_EQ(http.status, 401);
-  EXPECT_EQ(http.body,
-            R"({"error":{"message":"invalid API key","type":"authentication_error","param":null,"code":"invalid_api_key"}})");
+  EXPECT_EQ(
+      http.body,
+      R"({"error":{"message":"invalid API key","type":"authentication_error","param":null,"code":"invalid_api_key"}})");
 }
 
 TEST(ApiKeys, SeveralKeysAreAllAccepted) {
@@ -69,7 +70,8 @@ class LoadApiKeys : public ::testing::Test {
 
   static config::CredentialStore store(const config::Config& cfg) {
     std::vector<config::CredentialLocation> wanted = cfg.gateway.auth.keys;
-    wanted.push_back({.kind = config::CredentialLocation::Kind::kEnv, .name = "TENSORZERO_API_KEY"});
+    wanted.push_back(
+        {.kind = config::CredentialLocation::Kind::kEnv, .name = "TENSORZERO_API_KEY"});
     return config::CredentialStore::load({.secrets_dir = "/nonexistent"}, wanted);
   }
   static config::Config load(std::string_view toml) {

@@ -65,8 +65,8 @@ TEST(Breaker, OpensOnErrorRatioOverTheWindow) {
   auto t = Clock::now();
   // Alternating: never 3 in a row, but 6 of 11 fail.
   for (int i = 0; i < 11; ++i) b.report(i % 2 == 0, t);
-  EXPECT_EQ(b.state(), BreakerState::kClosed);  // 5 of 11 failed: at the ratio, not over it
-  EXPECT_EQ(b.report(false, t), std::nullopt);           // 6 of 12: not over half
+  EXPECT_EQ(b.state(), BreakerState::kClosed);         // 5 of 11 failed: at the ratio, not over it
+  EXPECT_EQ(b.report(false, t), std::nullopt);         // 6 of 12: not over half
   EXPECT_EQ(b.report(false, t), BreakerState::kOpen);  // 7 of 13: over half, only 2 in a row
 }
 

@@ -27,12 +27,13 @@ config::ModelConfig model(std::string name, config::ModelKind kind,
 std::shared_ptr<const config::Config> sample() {
   auto c = std::make_shared<config::Config>();
   using K = config::ModelKind;
-  c->models["gemma_chat"] = model("gemma_chat", K::kChat, {provider("ollama", "ollama", "gemma:2b")});
+  c->models["gemma_chat"] =
+      model("gemma_chat", K::kChat, {provider("ollama", "ollama", "gemma:2b")});
   c->embedding_models["gemma_embed"] =
       model("gemma_embed", K::kEmbedding, {provider("ollama", "ollama", "gemma:2b")});
-  c->models["primary"] = model("primary", K::kChat,
-                               {provider("a", "openai", "gpt-a"), provider("b", "openrouter", "x/y")},
-                               {"backup"});
+  c->models["primary"] =
+      model("primary", K::kChat,
+            {provider("a", "openai", "gpt-a"), provider("b", "openrouter", "x/y")}, {"backup"});
   c->models["backup"] = model("backup", K::kChat, {provider("c", "openai", "gpt-c")}, {"primary"});
   c->models["twin1"] = model("twin1", K::kChat, {provider("p", "openai", "shared-name")});
   c->models["twin2"] = model("twin2", K::kChat, {provider("p", "openai", "shared-name")});

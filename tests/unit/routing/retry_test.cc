@@ -32,7 +32,8 @@ TEST(RetryDelay, FullJitterStaysUnderTheExponentialCeiling) {
   config::Retries policy{.num_retries = 5, .max_delay_s = 10};
   for (int retry = 0; retry < 5; ++retry) {
     for (int i = 0; i < 50; ++i) {
-      auto d = retry_delay(retry, policy, err(ErrorCode::kUpstreamServerError), milliseconds(60000));
+      auto d =
+          retry_delay(retry, policy, err(ErrorCode::kUpstreamServerError), milliseconds(60000));
       ASSERT_TRUE(d);
       EXPECT_GE(d->count(), 0);
       EXPECT_LE(d->count(), kBackoffBase.count() << retry);
@@ -49,15 +50,18 @@ TEST(RetryDelay, CappedByMaxDelay) {
 
 TEST(RetryDelay, HonoursRetryAfterWithinTheBudget) {
   config::Retries policy{.num_retries = 2, .max_delay_s = 10};
-  auto d = retry_delay(0, policy, err(ErrorCode::kUpstreamRateLimited, 429, 1500), milliseconds(60000));
+  auto d =
+      retry_delay(0, policy, err(ErrorCode::kUpstreamRateLimited, 429, 1500), milliseconds(60000));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->count(), 1500);
 }
 
 TEST(RetryDelay, RetryAfterBeyondTheBudgetMeansFailOverNow) {
   config::Retries policy{.num_retries = 2, .max_delay_s = 10};
-  EXPECT_FALSE(retry_delay(0, policy, err(ErrorCode::kUpstreamRateLimited, 429, 30000), milliseconds(60000)));
-  EXPECT_FALSE(retry_delay(0, policy, err(ErrorCode::kUpstreamRateLimited, 429, 2000), milliseconds(1000)));
+  EXPECT_FALSE(retry_delay(0, policy, err(ErrorCode::kUpstreamRateLimited, 429, 30000),
+                           milliseconds(60000)));
+  EXPECT_FALSE(
+      retry_delay(0, policy, err(ErrorCode::kUpstreamRateLimited, 429, 2000), milliseconds(1000)));
 }
 
 TEST(RetriesFor, ProviderOverridesModelOverridesDefault) {
