@@ -169,6 +169,9 @@ function memory(r) {
   return out;
 }
 
+// Frames every sample passes through (event loop, coroutine plumbing, syscall entry): not hot spots.
+const GENERIC = /^(\[unknown\]|0x|start_thread|clone3|entry_SYSCALL|do_syscall_64|boost::asio::detail::(scheduler|awaitable|wait_handler|as_tuple|binder|handler_work|executor_op|reactive_socket|epoll_reactor|descriptor)|boost::asio::io_context::run|boost_asio_handler_invoke|std::__n4861::coroutine_handle|boost::asio::detail::awaitable_frame|boost::asio::detail::co_spawn|std::thread::_State|execute_native_thread_routine)/;
+
 function profileSection(r) {
   const p = r.profile;
   if (!p) return ['Not run.'];
@@ -176,6 +179,8 @@ function profileSection(r) {
   const top = (list, n) => list.slice(0, n).map((x) => row([`${x.percent.toFixed(1)}%`, x.dso, `\`${x.symbol.replace(/\|/g, '\\|').slice(0, 110)}\``]));
   return [
     `${p.tool}: \`${p.command}\`. Full listing: \`bench/results/profile.txt\`.`,
+    '',
+    `CPU by object: ${p.by_dso.slice(0, 8).map((d) => `${d.dso} ${d.percent.toFixed(1)}%`).join(', ')}.`,
     '',
     'Self time (where the CPU is):',
     '',
@@ -187,7 +192,7 @@ function profileSection(r) {
     '',
     row(['incl.', 'object', 'symbol']),
     row(['---:', '---', '---']),
-    ...top(p.inclusive.filter((x) => !/^(\[unknown\]|0x)/.test(x.symbol)), 20),
+    ...top(p.inclusive.filter((x) => !GENERIC.test(x.symbol)), 20),
   ];
 }
 

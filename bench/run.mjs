@@ -178,7 +178,7 @@ async function wrk(target, file, { connections = CONNS, seconds = SECONDS } = {}
   const script = join(ROOT, 'bench/wrk/post.lua');
   const url = `http://127.0.0.1:${target.port}${target.path}`;
   const base = ['-t1', `-c${connections}`, '-s', script, '--timeout', '10s'];
-  if (WARMUP > 0) await run('wrk', [...base, `-d${WARMUP}s`, url], { env });
+  if (WARMUP > 0) await run('wrk', [...base, `-d${Math.max(1, Math.round(WARMUP))}s`, url], { env });
   const pids = target.pids();
   const cpu0 = cpuMs(pids);
   const { stdout } = await run('wrk', [...base, `-d${seconds}s`, url], { env, timeoutMs: (seconds + 30) * 1000 });
@@ -373,7 +373,7 @@ async function profile(target, pid) {
   const env = { SB_BODY: file, SB_HEADERS: '' };
   const url = `http://127.0.0.1:${target.port}${target.path}`;
   const load = run('wrk', ['-t1', `-c${CONNS}`, '-s', join(ROOT, 'bench/wrk/post.lua'), '-d6s', url], { env });
-  const record = ['record', '-e', 'cpu-clock', '-F', '499', '--call-graph', 'dwarf,8192', '-p', String(pid), '-o', data, '--', 'sleep', '4'];
+  const record = ['record', '-e', 'cpu-clock', '-F', '999', '--call-graph', 'dwarf,8192', '-p', String(pid), '-o', data, '--', 'sleep', '4'];
   try {
     await run('perf', record, { timeoutMs: 60000 });
   } catch (e) {
@@ -382,24 +382,33 @@ async function profile(target, pid) {
   }
   await load;
   const report = async (extra) =>
-    (await run('perf', ['report', '-i', data, '--stdio', '--sort', 'dso,symbol', '-g', 'none', '--percent-limit', '0.7', ...extra], { timeoutMs: 300000 })).stdout;
-  const self = await report(['--no-children']);
-  const inclusive = await report(['--children']);
-  writeFileSync(join(dir, 'profile.txt'), `# perf ${record.join(' ')}\n# self time\n${self}\n# inclusive (children)\n${inclusive}`);
-  rmSync(data, { force: true });
-  const parse = (text, children) =>
-    text
+    (await run('perf', ['report', '-i', data, '--stdio', '-g', 'none', ...extra], { timeoutMs: 300000 })).stdout
       .split('\n')
-      .filter((l) => /^\s+[0-9.]+%/.test(l))
-      .slice(0, 25)
-      .map((l) => {
-        const m = l.trim().split(/\s+/);
-        const pctSelf = children ? Number(m[1].replace('%', '')) : Number(m[0].replace('%', ''));
-        const pctTotal = Number(m[0].replace('%', ''));
-        const rest = l.trim().split(/\s+/).slice(children ? 2 : 1);
-        return { percent: children ? pctTotal : pctSelf, self: pctSelf, dso: rest[0], symbol: rest.slice(2).join(' ') };
-      });
-  return { tool: 'perf record -e cpu-clock (dwarf call graphs), 4 s under wrk saturation', available: true, self: parse(self, false), inclusive: parse(inclusive, true), command: `perf ${record.join(' ').replace(ROOT + '/', '')}` };
+      .map((l) => l.replace(/(\s+-){2}\s*$/, '').trimEnd()) // drop the empty IPC columns
+      .join('\n');
+  const self = await report(['--no-children', '-F', 'overhead,dso,sym', '--percent-limit', '0.5']);
+  const inclusive = await report(['--children', '--sort', 'dso,sym', '--percent-limit', '2']);
+  const byDso = await report(['--no-children', '--sort', 'dso', '--percent-limit', '0.5']);
+  writeFileSync(
+    join(dir, 'profile.txt'),
+    `# perf ${record.join(' ')}\n\n# self time by object\n${byDso}\n\n# self time\n${self}\n\n# inclusive (children)\n${inclusive}\n`,
+  );
+  rmSync(data, { force: true });
+  const lines = (text) => text.split('\n').filter((l) => /^\s+[0-9.]+%/.test(l)).map((l) => l.trim().split(/\s+/));
+  const entry = (f, children) => ({
+    percent: Number(f[0].replace('%', '')),
+    self: Number((children ? f[1] : f[0]).replace('%', '')),
+    dso: f[children ? 2 : 1],
+    symbol: f.slice(children ? 4 : 3).join(' '),
+  });
+  const dsoShare = lines(byDso).map((f) => ({ percent: Number(f[0].replace('%', '')), dso: f.slice(1).join(' ') }));
+  return {
+    tool: 'perf record -e cpu-clock (dwarf call graphs), 4 s under wrk saturation',
+    available: true,
+    by_dso: dsoShare,
+    self: lines(self).slice(0, 30).map((f) => entry(f, false)),
+    inclusive: lines(inclusive).slice(0, 80).map((f) => entry(f, true)),
+    command: `perf ${record.join(' ').replace(ROOT + '/', '')}` };
 }
 
 async function setUpPortkey(mock, targets) {

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -574,6 +575,11 @@ int main(int argc, char **argv) {
             (unsigned long)streams_with_content, all_open_ns ? (double)(all_open_ns - t0) / 1e9 : -1.0, rss_all_open,
             rss_max);
   }
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  double self_us = (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec * 1e6 +
+                   (double)ru.ru_stime.tv_usec;
+  fprintf(o, "\"loadgen_cpu_s\":%.3f,", self_us / 1e6);
   print_dist(o, "latency_us", &latency);
   fprintf(o, "}\n");
   return 0;

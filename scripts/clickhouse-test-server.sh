@@ -70,7 +70,6 @@ write_config() {
   <background_pool_size>2</background_pool_size>
   <background_schedule_pool_size>2</background_schedule_pool_size>
   <merge_tree>
-    <merge_max_block_size>1024</merge_max_block_size>
     <max_bytes_to_merge_at_max_space_in_pool>1073741824</max_bytes_to_merge_at_max_space_in_pool>
   </merge_tree>
 </yandex>

@@ -9,6 +9,7 @@ void StreamCollector::add(const StreamChunk& chunk) {
     response_.text += chunk.text;
   }
   response_.reasoning += chunk.reasoning;
+  response_.reasoning_signature += chunk.reasoning_signature;
   for (const auto& d : chunk.tool_calls) {
     if (d.index < 0 || d.index > 255) continue;  // bounded: an upstream index is untrusted
     auto i = static_cast<size_t>(d.index);

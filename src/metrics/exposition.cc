@@ -23,7 +23,9 @@ bool valid_name(std::string_view name, bool colon) {
 
 }  // namespace
 
-bool is_metric_name(std::string_view name) { return valid_name(name, true); }
+bool is_metric_name(std::string_view name) {
+  return valid_name(name, true);
+}
 
 bool is_label_name(std::string_view name) {
   return valid_name(name, false) && !name.starts_with("__");
@@ -106,9 +108,15 @@ void append_header(std::string& out, std::string_view name, std::string_view hel
   out += "\n# TYPE ";
   out += name;
   switch (kind) {
-    case Kind::kCounter: out += " counter\n"; break;
-    case Kind::kGauge: out += " gauge\n"; break;
-    case Kind::kHistogram: out += " histogram\n"; break;
+    case Kind::kCounter:
+      out += " counter\n";
+      break;
+    case Kind::kGauge:
+      out += " gauge\n";
+      break;
+    case Kind::kHistogram:
+      out += " histogram\n";
+      break;
   }
 }
 

@@ -29,9 +29,13 @@ std::string bounded(const std::string& value, const char* empty) {
   return ok ? value : "other";
 }
 
-double seconds(int64_t us) { return static_cast<double>(std::max<int64_t>(us, 0)) / 1e6; }
+double seconds(int64_t us) {
+  return static_cast<double>(std::max<int64_t>(us, 0)) / 1e6;
+}
 
-uint64_t tokens(int64_t n) { return n > 0 ? static_cast<uint64_t>(n) : 0; }
+uint64_t tokens(int64_t n) {
+  return n > 0 ? static_cast<uint64_t>(n) : 0;
+}
 
 std::string status_label(const std::string& status) {
   if (status == "ok" || status == "error" || status == "cancelled") return status;
@@ -99,8 +103,8 @@ GatewayMetrics::GatewayMetrics(std::shared_ptr<Registry> registry, LabelPolicy p
                              "Tokens by model and kind (prompt, completion, reasoning, cached), "
                              "as the providers reported them",
                              {"model", "kind"});
-  f_.error_count = r.counter("tensorzero_error_count",
-                             "Failed inference requests by error type", {"type"});
+  f_.error_count =
+      r.counter("tensorzero_error_count", "Failed inference requests by error type", {"type"});
   // Ours.
   f_.overhead = r.histogram("switchboard_gateway_overhead_seconds",
                             "Request latency minus the time spent in upstream attempts",
@@ -121,7 +125,8 @@ GatewayMetrics::GatewayMetrics(std::shared_ptr<Registry> registry, LabelPolicy p
 
 std::shared_ptr<GatewayMetrics> GatewayMetrics::create(std::shared_ptr<Registry> registry,
                                                        LabelPolicy policy) {
-  return std::shared_ptr<GatewayMetrics>(new GatewayMetrics(std::move(registry), std::move(policy)));
+  return std::shared_ptr<GatewayMetrics>(
+      new GatewayMetrics(std::move(registry), std::move(policy)));
 }
 
 std::shared_ptr<observability::RecordSink> GatewayMetrics::make_worker_sink() {
@@ -183,9 +188,8 @@ void register_observability_gauges(Registry& registry, ObservabilityGauges gauge
                                 single(std::move(gauges.spool_bytes)));
   }
   if (gauges.rows_dropped) {
-    registry.add_callback(std::string(kRowsDroppedMetric),
-                          "Observability rows dropped for good", Kind::kCounter,
-                          single(std::move(gauges.rows_dropped)));
+    registry.add_callback(std::string(kRowsDroppedMetric), "Observability rows dropped for good",
+                          Kind::kCounter, single(std::move(gauges.rows_dropped)));
   }
 }
 
@@ -210,11 +214,11 @@ void register_circuit_state(Registry& registry, LabelPolicy policy,
 }
 
 void register_build_info(Registry& registry, std::string version) {
-  registry.add_gauge_callback("switchboard_build_info", "Switchboard version (value is always 1)",
-                              [version = std::move(version)] {
-                                return std::vector<Sample>{
-                                    Sample{.labels = {{"version", version}}, .value = 1}};
-                              });
+  registry.add_gauge_callback(
+      "switchboard_build_info", "Switchboard version (value is always 1)",
+      [version = std::move(version)] {
+        return std::vector<Sample>{Sample{.labels = {{"version", version}}, .value = 1}};
+      });
 }
 
 }  // namespace sb::metrics

@@ -31,7 +31,8 @@ inline constexpr std::string_view kInFlightRequestsMetric = "switchboard_in_flig
 inline constexpr std::string_view kInFlightStreamsMetric = "switchboard_in_flight_streams";
 inline constexpr std::string_view kQueueDepthMetric = "switchboard_observability_queue_depth";
 inline constexpr std::string_view kSpoolBytesMetric = "switchboard_observability_spool_bytes";
-inline constexpr std::string_view kRowsDroppedMetric = "switchboard_observability_rows_dropped_total";
+inline constexpr std::string_view kRowsDroppedMetric =
+    "switchboard_observability_rows_dropped_total";
 
 // Which model and provider names may become label values: the configured ones.
 class LabelPolicy {

@@ -100,8 +100,8 @@ void Registry::add_callback(std::string name, std::string help, Kind kind, Sampl
     c.fns.push_back(std::move(fn));
     return;
   }
-  callbacks_.push_back(
-      Callback{.name = std::move(name), .help = std::move(help), .kind = kind, .fns = {std::move(fn)}});
+  callbacks_.push_back(Callback{
+      .name = std::move(name), .help = std::move(help), .kind = kind, .fns = {std::move(fn)}});
 }
 
 std::shared_ptr<Shard> Registry::make_shard() {
@@ -233,8 +233,9 @@ std::string Registry::expose() const {
     append_header(out, c.name, c.help, c.kind);
     for (const auto& fn : c.fns) {
       for (const auto& sample : fn()) {
-        bool valid = std::all_of(sample.labels.begin(), sample.labels.end(),
-                                 [](const auto& l) { return is_label_name(l.first) && l.first != "le"; });
+        bool valid = std::all_of(sample.labels.begin(), sample.labels.end(), [](const auto& l) {
+          return is_label_name(l.first) && l.first != "le";
+        });
         if (!valid) continue;  // a programmer error in the callback; never a broken scrape
         out += c.name;
         append_labels(out, sample.labels);

@@ -95,7 +95,7 @@ void Recorder::enqueue(Item item, size_t rows) {
   }
   stats().queue_depth.store(static_cast<int64_t>(depth + 1));
   if (depth + 1 >= options_.max_rows) writer_cv_.notify_one();
-  if (depth + 1 > options_.queue_capacity / 4 * 3) spill_cv_.notify_one();
+  if (depth + 1 > options_.queue_capacity / 2) spill_cv_.notify_one();
 }
 
 bool Recorder::recently_seen(TargetKind kind, std::string_view id) const {
@@ -316,7 +316,7 @@ void Recorder::apply_retention() {
 // ---- spill thread ---------------------------------------------------------------------------
 
 void Recorder::spill_main() {
-  const size_t threshold = options_.queue_capacity / 4 * 3;
+  const size_t threshold = options_.queue_capacity / 2;
   for (;;) {
     std::vector<Item> items;
     {

@@ -3,7 +3,7 @@
 // The recorder: the RecordSink that keeps every inference, off the request path.
 //
 //   worker threads ── record() / submit() ──▶ bounded queue (queue_capacity items)
-//                                                 │                    │ above 3/4 full
+//                                                 │                    │ above half full
 //                                       writer thread              spill thread
 //                     every flush_interval_ms or max_rows items    (local disk only)
 //                                                 ▼                    ▼

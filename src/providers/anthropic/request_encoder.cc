@@ -1,6 +1,7 @@
 #include "providers/anthropic/request_encoder.h"
 
 #include <algorithm>
+#include <string>
 
 #include <boost/json/array.hpp>
 
@@ -107,6 +108,15 @@ void encode_sampling(const api::ChatRequest& r, const ThinkingPlan& plan, json::
 std::expected<EncodedRequest, Error> encode_request(const api::ChatRequest& r,
                                                     std::string_view model,
                                                     const EncodeOptions& options) {
+  for (size_t i = 0; i < r.tools.size(); ++i) {
+    if (r.tools[i].name == kJsonToolName) {
+      std::string param = "tools[" + std::to_string(i) + "].function.name";
+      std::string message = "'" + param + "' must not be '" + std::string(kJsonToolName) +
+                            "': the gateway reserves that name for structured output on anthropic";
+      return std::unexpected(
+          make_error(ErrorCode::kInvalidRequest, std::move(message), std::move(param)));
+    }
+  }
   auto conversation = encode_conversation(r.messages);
   if (!conversation) return std::unexpected(std::move(conversation.error()));
   EncodedRequest out;

@@ -27,7 +27,7 @@
 
 namespace sb::providers::anthropic {
 
-// The tool that carries structured output; a client tool of this name is not supported.
+// The tool that carries structured output; a client tool of this name is rejected (400).
 inline constexpr std::string_view kJsonToolName = "json_response";
 inline constexpr std::string_view kStructuredOutputsBeta = "structured-outputs-2025-11-13";
 

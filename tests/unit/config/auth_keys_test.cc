@@ -38,8 +38,10 @@ keys = [
 ]
 )");
   EXPECT_TRUE(has_error(errors, 3, "gateway.auth.keys", "the key itself never goes in the config"));
-  EXPECT_TRUE(has_error(errors, 4, "gateway.auth.keys", "env::VAR, path::FILE or path_from_env::VAR"));
-  EXPECT_TRUE(has_error(errors, 5, "gateway.auth.keys", "env::VAR, path::FILE or path_from_env::VAR"));
+  EXPECT_TRUE(
+      has_error(errors, 4, "gateway.auth.keys", "env::VAR, path::FILE or path_from_env::VAR"));
+  EXPECT_TRUE(
+      has_error(errors, 5, "gateway.auth.keys", "env::VAR, path::FILE or path_from_env::VAR"));
   for (const auto& e : errors) EXPECT_EQ(e.message.find("sk-live-123"), std::string::npos);
 }
 

@@ -17,9 +17,9 @@
 namespace sb::metrics::testing_util {
 
 struct Parsed {
-  std::string error;                          // empty when the text is valid
-  std::map<std::string, double> samples;      // `name{labels}` as written → value
-  std::map<std::string, std::string> types;   // family → type
+  std::string error;                         // empty when the text is valid
+  std::map<std::string, double> samples;     // `name{labels}` as written → value
+  std::map<std::string, std::string> types;  // family → type
   double value(const std::string& series) const {
     auto it = samples.find(series);
     return it == samples.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
@@ -102,7 +102,8 @@ inline Parsed parse_exposition(std::string_view text) {
         if (end < rest.size() && rest[end] != ' ') return fail(line_no, "bad HELP line");
         std::string_view doc = end < rest.size() ? rest.substr(end + 1) : std::string_view{};
         for (size_t i = 0; i < doc.size(); ++i) {
-          if (doc[i] == '\\' && (i + 1 >= doc.size() || (doc[i + 1] != '\\' && doc[i + 1] != 'n'))) {
+          if (doc[i] == '\\' &&
+              (i + 1 >= doc.size() || (doc[i + 1] != '\\' && doc[i + 1] != 'n'))) {
             return fail(line_no, "bad escape in HELP");
           }
           if (doc[i] == '\\') ++i;
@@ -148,10 +149,14 @@ inline Parsed parse_exposition(std::string_view text) {
           if (c == '\\') {
             if (i >= line.size()) return fail(line_no, "bad escape");
             char e = line[i++];
-            if (e == '\\') value += '\\';
-            else if (e == '"') value += '"';
-            else if (e == 'n') value += '\n';
-            else return fail(line_no, "bad escape \\" + std::string(1, e));
+            if (e == '\\')
+              value += '\\';
+            else if (e == '"')
+              value += '"';
+            else if (e == 'n')
+              value += '\n';
+            else
+              return fail(line_no, "bad escape \\" + std::string(1, e));
           } else {
             value += c;
           }
@@ -162,11 +167,13 @@ inline Parsed parse_exposition(std::string_view text) {
       if (i >= line.size()) return fail(line_no, "unterminated label set");
       ++i;  // '}'
     }
-    if (i >= line.size() || line[i] != ' ') return fail(line_no, "expected a space before the value");
+    if (i >= line.size() || line[i] != ' ')
+      return fail(line_no, "expected a space before the value");
     std::string_view rest = line.substr(i + 1);
     std::string_view value_text = rest.substr(0, rest.find(' '));
     double value = 0;
-    if (!parse_value(value_text, value)) return fail(line_no, "bad value '" + std::string(value_text) + "'");
+    if (!parse_value(value_text, value))
+      return fail(line_no, "bad value '" + std::string(value_text) + "'");
     std::string key(line.substr(0, i));
     if (!series_seen.insert(key).second) return fail(line_no, "duplicate series " + key);
     p.samples[key] = value;
@@ -229,7 +236,8 @@ inline Parsed parse_exposition(std::string_view text) {
       if (h.buckets.empty() || !std::isinf(h.buckets.back().first)) {
         return fail(line_no, family + "{" + id + "} has no +Inf bucket");
       }
-      if (!h.has_count || !h.has_sum) return fail(line_no, family + "{" + id + "} lacks _sum/_count");
+      if (!h.has_count || !h.has_sum)
+        return fail(line_no, family + "{" + id + "} lacks _sum/_count");
       if (h.count != h.buckets.back().second) {
         return fail(line_no, family + "{" + id + "} _count differs from the +Inf bucket");
       }

@@ -53,22 +53,36 @@ TEST_F(GatewayMetricsTest, CountsASuccessWithLatencyTokensAndOverhead) {
   metrics_->record(*shard_, r);
   auto p = scrape();
   EXPECT_EQ(p.value(R"(tensorzero_request_count{model="chat",provider="primary",status="ok"})"), 1);
-  EXPECT_EQ(p.value(R"(tensorzero_request_duration_seconds_count{model="chat",provider="primary"})"), 1);
-  EXPECT_EQ(p.value(R"(tensorzero_request_duration_seconds_bucket{model="chat",provider="primary",le="1"})"), 0);
-  EXPECT_EQ(p.value(R"(tensorzero_request_duration_seconds_bucket{model="chat",provider="primary",le="2.5"})"), 1);
-  EXPECT_DOUBLE_EQ(p.value(R"(tensorzero_request_duration_seconds_sum{model="chat",provider="primary"})"), 1.5);
-  EXPECT_DOUBLE_EQ(p.value(R"(switchboard_gateway_overhead_seconds_sum{model="chat",provider="primary"})"), 0.001);
+  EXPECT_EQ(
+      p.value(R"(tensorzero_request_duration_seconds_count{model="chat",provider="primary"})"), 1);
+  EXPECT_EQ(
+      p.value(
+          R"(tensorzero_request_duration_seconds_bucket{model="chat",provider="primary",le="1"})"),
+      0);
+  EXPECT_EQ(
+      p.value(
+          R"(tensorzero_request_duration_seconds_bucket{model="chat",provider="primary",le="2.5"})"),
+      1);
+  EXPECT_DOUBLE_EQ(
+      p.value(R"(tensorzero_request_duration_seconds_sum{model="chat",provider="primary"})"), 1.5);
+  EXPECT_DOUBLE_EQ(
+      p.value(R"(switchboard_gateway_overhead_seconds_sum{model="chat",provider="primary"})"),
+      0.001);
   EXPECT_EQ(p.value(R"(tensorzero_token_usage{model="chat",kind="prompt"})"), 10);
   EXPECT_EQ(p.value(R"(tensorzero_token_usage{model="chat",kind="completion"})"), 20);
   EXPECT_EQ(p.value(R"(tensorzero_token_usage{model="chat",kind="reasoning"})"), 5);
   EXPECT_EQ(p.value(R"(tensorzero_token_usage{model="chat",kind="cached"})"), 4);
-  EXPECT_EQ(p.value(R"(switchboard_upstream_attempts_total{model="chat",provider="primary",outcome="ok"})"), 1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_upstream_attempts_total{model="chat",provider="primary",outcome="ok"})"),
+      1);
   EXPECT_EQ(p.types.at("tensorzero_request_count"), "counter");
   EXPECT_EQ(p.types.at("tensorzero_error_count"), "counter");
   EXPECT_EQ(p.types.at("tensorzero_token_usage"), "counter");
   EXPECT_EQ(p.types.at("tensorzero_request_duration_seconds"), "histogram");
   // No streaming: no time to first token.
-  EXPECT_TRUE(std::isnan(p.value(R"(switchboard_time_to_first_token_seconds_count{model="chat",provider="primary"})")));
+  EXPECT_TRUE(std::isnan(p.value(
+      R"(switchboard_time_to_first_token_seconds_count{model="chat",provider="primary"})")));
 }
 
 TEST_F(GatewayMetricsTest, AFailureNobodyAnsweredCountsAsNoneWithItsErrorType) {
@@ -82,8 +96,14 @@ TEST_F(GatewayMetricsTest, AFailureNobodyAnsweredCountsAsNoneWithItsErrorType) {
   auto p = scrape();
   EXPECT_EQ(p.value(R"(tensorzero_request_count{model="none",provider="none",status="error"})"), 1);
   EXPECT_EQ(p.value(R"(tensorzero_error_count{type="upstream_server_error"})"), 1);
-  EXPECT_EQ(p.value(R"(switchboard_upstream_attempts_total{model="chat",provider="primary",outcome="upstream_server_error"})"), 1);
-  EXPECT_EQ(p.value(R"(switchboard_upstream_fallbacks_total{model="chat",provider="secondary",outcome="upstream_timeout"})"), 1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_upstream_attempts_total{model="chat",provider="primary",outcome="upstream_server_error"})"),
+      1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_upstream_fallbacks_total{model="chat",provider="secondary",outcome="upstream_timeout"})"),
+      1);
 }
 
 TEST_F(GatewayMetricsTest, TellsRetriesFromFallbacks) {
@@ -101,29 +121,57 @@ TEST_F(GatewayMetricsTest, TellsRetriesFromFallbacks) {
   metrics_->record(*shard_, retried);
   metrics_->record(*shard_, fell_back);
   auto p = scrape();
-  EXPECT_EQ(p.value(R"(switchboard_upstream_retries_total{model="chat",provider="primary",outcome="ok"})"), 1);
-  EXPECT_EQ(p.value(R"(switchboard_upstream_fallbacks_total{model="chat",provider="secondary",outcome="upstream_server_error"})"), 1);
-  EXPECT_EQ(p.value(R"(switchboard_upstream_fallbacks_total{model="backup",provider="only",outcome="ok"})"), 1);
-  EXPECT_EQ(p.value(R"(switchboard_upstream_attempts_total{model="chat",provider="primary",outcome="rate_limit_exceeded"})"), 1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_upstream_retries_total{model="chat",provider="primary",outcome="ok"})"),
+      1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_upstream_fallbacks_total{model="chat",provider="secondary",outcome="upstream_server_error"})"),
+      1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_upstream_fallbacks_total{model="backup",provider="only",outcome="ok"})"),
+      1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_upstream_attempts_total{model="chat",provider="primary",outcome="rate_limit_exceeded"})"),
+      1);
   EXPECT_EQ(p.value(R"(tensorzero_request_count{model="backup",provider="only",status="ok"})"), 1);
 }
 
 TEST_F(GatewayMetricsTest, StreamsRecordTimeToFirstToken) {
-  InferenceRecord r{.stream = true, .model = "chat", .provider = "primary", .status = "ok",
-                    .latency_us = 900'000, .ttft_us = 120'000};
+  InferenceRecord r{.stream = true,
+                    .model = "chat",
+                    .provider = "primary",
+                    .status = "ok",
+                    .latency_us = 900'000,
+                    .ttft_us = 120'000};
   metrics_->record(*shard_, r);
   auto p = scrape();
-  EXPECT_EQ(p.value(R"(switchboard_time_to_first_token_seconds_count{model="chat",provider="primary"})"), 1);
-  EXPECT_EQ(p.value(R"(switchboard_time_to_first_token_seconds_bucket{model="chat",provider="primary",le="0.1"})"), 0);
-  EXPECT_EQ(p.value(R"(switchboard_time_to_first_token_seconds_bucket{model="chat",provider="primary",le="0.25"})"), 1);
+  EXPECT_EQ(
+      p.value(R"(switchboard_time_to_first_token_seconds_count{model="chat",provider="primary"})"),
+      1);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_time_to_first_token_seconds_bucket{model="chat",provider="primary",le="0.1"})"),
+      0);
+  EXPECT_EQ(
+      p.value(
+          R"(switchboard_time_to_first_token_seconds_bucket{model="chat",provider="primary",le="0.25"})"),
+      1);
 }
 
 TEST_F(GatewayMetricsTest, CancelledIsNotAnError) {
-  InferenceRecord r{.model = "chat", .provider = "primary", .status = "cancelled",
+  InferenceRecord r{.model = "chat",
+                    .provider = "primary",
+                    .status = "cancelled",
                     .error_code = "request_timeout"};
   metrics_->record(*shard_, r);
   auto p = scrape();
-  EXPECT_EQ(p.value(R"(tensorzero_request_count{model="chat",provider="primary",status="cancelled"})"), 1);
+  EXPECT_EQ(
+      p.value(R"(tensorzero_request_count{model="chat",provider="primary",status="cancelled"})"),
+      1);
   EXPECT_TRUE(std::isnan(p.value(R"(tensorzero_error_count{type="request_timeout"})")));
 }
 
@@ -135,7 +183,9 @@ TEST_F(GatewayMetricsTest, LabelsNeverCarryClientStrings) {
                         .status = "ok",
                         .attempts = {attempt("openai::gpt-4o\"}", "openai", "")}};
   // A provider name that is not configured for the model, and an unexpected error code.
-  InferenceRecord odd{.model = "chat", .provider = "not-configured", .status = "error",
+  InferenceRecord odd{.model = "chat",
+                      .provider = "not-configured",
+                      .status = "error",
                       .error_code = "Weird Code {}"};
   metrics_->record(*shard_, adhoc);
   metrics_->record(*shard_, odd);
@@ -145,7 +195,8 @@ TEST_F(GatewayMetricsTest, LabelsNeverCarryClientStrings) {
   EXPECT_EQ(text.find("Weird"), std::string::npos) << text;
   auto p = scrape();
   EXPECT_EQ(p.value(R"(tensorzero_request_count{model="adhoc",provider="openai",status="ok"})"), 1);
-  EXPECT_EQ(p.value(R"(tensorzero_request_count{model="chat",provider="other",status="error"})"), 1);
+  EXPECT_EQ(p.value(R"(tensorzero_request_count{model="chat",provider="other",status="error"})"),
+            1);
   EXPECT_EQ(p.value(R"(tensorzero_error_count{type="other"})"), 1);
 }
 

@@ -41,7 +41,7 @@ TEST(Registry, HistogramBucketsAreCumulativeWithInfSumAndCount) {
   a->observe(latency, {"m"}, 0.05);
   a->observe(latency, {"m"}, 0.1);  // on a bound: counts in that bucket (le)
   b->observe(latency, {"m"}, 0.5);
-  b->observe(latency, {"m"}, 20);  // beyond the last bound: +Inf only
+  b->observe(latency, {"m"}, 20);            // beyond the last bound: +Inf only
   b->observe(latency, {"m"}, std::nan(""));  // ignored
   EXPECT_EQ(r.expose(),
             "# HELP latency_seconds Latency\n"
@@ -113,9 +113,8 @@ TEST(Registry, OutputParsesStrictly) {
   s->add(c, {"m", "p", "ok"}, 3);
   s->observe(h, {"m", "p"}, 0.2);
   s->observe(h, {"m", "p"}, 7);
-  r.add_gauge_callback("open_connections", "Open", [] {
-    return std::vector<Sample>{{.labels = {}, .value = 5}};
-  });
+  r.add_gauge_callback("open_connections", "Open",
+                       [] { return std::vector<Sample>{{.labels = {}, .value = 5}}; });
   auto parsed = parse_exposition(r.expose());
   ASSERT_TRUE(parsed.error.empty()) << parsed.error;
   EXPECT_EQ(parsed.value("tensorzero_request_count{model=\"m\",provider=\"p\",status=\"ok\"}"), 3);

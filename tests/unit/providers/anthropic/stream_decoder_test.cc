@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "api/openai/chunk_encoder.h"
 #include "canonical_json.h"
 
 namespace sb::providers::anthropic {
@@ -80,6 +81,31 @@ TEST(AnthropicStreamDecoder, AToolInputSentWholeAtBlockStartIsForwarded) {
       "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
   ASSERT_EQ(got.at("chunks").as_array().size(), 1u);  // no "{}" added at the stop
   EXPECT_EQ(got.at("chunks").at(0).at("tool_calls").at(0).at("arguments"), "{\"a\":1}");
+}
+
+TEST(AnthropicStreamDecoder, ThinkingAndItsSignatureReachTheClientStream) {
+  std::string sse =
+      sb::testing::read_file(sb::testing::testdata("anthropic/streams/thinking_signature.sse"));
+  auto decoder = codec().stream_decoder();
+  std::vector<api::StreamChunk> chunks;
+  ASSERT_TRUE(decoder->feed(sse, chunks).has_value());
+  api::openai::ChunkEncoder encoder({.inference_id = "i", .model = "m", .created = 1}, false);
+  std::string frames;
+  for (const api::StreamChunk& c : chunks) encoder.encode(c, frames);
+  std::string reasoning, signature;
+  for (size_t at = frames.find("data: "); at != std::string::npos;
+       at = frames.find("data: ", at + 1)) {
+    size_t end = frames.find("\n\n", at);
+    json::value frame = json::parse(frames.substr(at + 6, end - at - 6));
+    const json::object& delta = frame.at("choices").at(0).at("delta").as_object();
+    if (const json::value* r = delta.if_contains("reasoning_content")) reasoning += r->as_string();
+    if (const json::value* s = delta.if_contains("reasoning_signature"))
+      signature += s->as_string();
+  }
+  EXPECT_EQ(
+      reasoning,
+      "Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3");
+  EXPECT_EQ(signature, "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "../openai/golden.h"
 #include "api/openai/request_decoder.h"
+#include "providers/ollama/request_encoder.h"
 
 namespace sb::providers::ollama {
 namespace {
