@@ -35,7 +35,10 @@ std::expected<api::EmbeddingResponse, Error> decode_embed(const Candidate& c,
                    "upstream returned " + std::to_string(decoded->vectors.size()) +
                        " embeddings for " + std::to_string(request.input.size()) + " inputs"));
   }
-  if (decoded->model.empty()) decoded->model = c.provider->model_name;
+  if (decoded->model.empty()) {  // azure (TensorZero shape) names a deployment, not a model
+    decoded->model =
+        c.provider->model_name.empty() ? c.provider->deployment_id : c.provider->model_name;
+  }
   return decoded;
 }
 

@@ -42,7 +42,7 @@ api_key_location = "none"
 retries = { num_retries = 0 }
 [embedding_models.with_fallback.providers.good]
 type = "ollama"
-model_name = "nomic-embed-text"
+model_name = "all-minilm"
 api_base = "{{MOCK}}"
 
 [embedding_models.all_broken]
@@ -233,7 +233,7 @@ test('a failing provider falls back to the next one', async () => {
   assert.equal(r.status, 200, r.text);
   assert.equal(r.headers.get('x-switchboard-model'), 'with_fallback');
   assert.equal(r.headers.get('x-switchboard-provider'), 'good');
-  assert.equal(r.json.model, 'nomic-embed-text');
+  assert.equal(r.json.model, 'all-minilm');
   const broken = await mock.requests('te-broken');
   assert.equal(broken.length, 1);
   assert.equal(broken[0].status, 500);

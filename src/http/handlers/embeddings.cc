@@ -35,19 +35,20 @@ void log_outcome(const api::EmbeddingRequest& req, const RequestIds& ids,
 
 net::awaitable<void> embeddings(Exchange& ex, WorkerContext& w) {
   auto start = Clock::now();
+  HeaderList no_headers;  // named, not a default-argument temporary: GCC 12 and co_await
   auto body = api::openai::decode_embedding_request(ex.request().body());
   if (!body) {
-    co_await ex.reply_error(body.error());
+    co_await ex.reply_error(body.error(), no_headers);
     co_return;
   }
   const api::EmbeddingRequest& request = body->request;
   auto ids = make_ids(ex, body->episode_id);
   if (!ids) {
-    co_await ex.reply_error(ids.error());
+    co_await ex.reply_error(ids.error(), no_headers);
     co_return;
   }
   auto resolution = w.runtime->resolver.resolve(request.model, config::ModelKind::kEmbedding);
-  HeaderList anonymous = identity_headers(*ids, nullptr);  // named: GCC 12 and co_await temps
+  HeaderList anonymous = identity_headers(*ids, nullptr);
   if (!resolution) {
     co_await ex.reply_error(resolution.error(), anonymous);
     co_return;
@@ -74,8 +75,7 @@ net::awaitable<void> embeddings(Exchange& ex, WorkerContext& w) {
                                  .start = start});
     co_return;
   }
-  api::openai::EmbeddingMeta meta{.model = answer.candidate->provider->model_name,
-                                  .base64 = request.base64};
+  api::openai::EmbeddingMeta meta{.model = response->model, .base64 = request.base64};
   std::string text = api::openai::encode_embedding_response(*response, meta);
   log_outcome(request, *ids, answer.candidate, 200, start, nullptr);
   HeaderList identity = identity_headers(*ids, answer.candidate);

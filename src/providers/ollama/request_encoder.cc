@@ -171,7 +171,7 @@ void encode_format(const api::ResponseFormat& f, json::object& body) {
 json::value think_value(std::string_view effort, std::string_view model) {
   if (effort.empty()) return nullptr;
   if (effort == "none") return false;
-  if (!model.starts_with("gpt-oss")) return true;
+  if (model.find("gpt-oss") == std::string_view::npos) return true;
   if (effort == "minimal" || effort == "low") return "low";
   if (effort == "high") return "high";
   return "medium";

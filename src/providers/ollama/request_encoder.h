@@ -15,7 +15,8 @@
 //   tools           OpenAI-shaped function tools. Ollama has no tool_choice: "none" sends no
 //                   tools, a named function sends only that tool, "required" cannot be enforced.
 //   format          response_format json_object -> "json"; json_schema -> the schema itself.
-//   think           reasoning_effort "none" -> false; for models that take a level (gpt-oss*)
+//   think           reasoning_effort "none" -> false; for models that take a level (names
+//   containing "gpt-oss")
 //                   "minimal"/"low" -> "low", "medium" -> "medium", "high" -> "high"; for every
 //                   other model any effort -> true (Ollama thinking models take a boolean).
 //   stream          always sent (Ollama streams unless told `false`).

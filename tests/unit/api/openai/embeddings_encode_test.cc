@@ -34,7 +34,8 @@ EmbeddingResponse response_from(const json::object& o) {
 }
 
 TEST(EmbeddingsEncode, WritesEveryResponseExactly) {
-  const json::array& cases = testdata("responses.json").at("cases").as_array();
+  json::value data = testdata("responses.json");
+  const json::array& cases = data.at("cases").as_array();
   ASSERT_GE(cases.size(), 3u);
   for (const json::value& c : cases) {
     SCOPED_TRACE(json::serialize(c.at("name")));
