@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock, startGateway, postJson, readSse, streamText, waitFor } from './harness.mjs';
 
+// Log lines are written asynchronously: poll for them.
+const logged = (proc, pattern) => waitFor(() => pattern.test(proc.output.join('')), { what: `log ${pattern}` });
+
 const SECRET = 'sk-test-observability-secret-1234567890';
 
 let mock;
@@ -110,7 +113,7 @@ after(async () => {
 });
 
 test('the log names the active store', () => {
-  assert.match(gw.output.join(''), /observability exporter configured: backend=sqlite/);
+  await logged(gw, /observability exporter configured: backend=sqlite/);
 });
 
 test('a chat inference: one requests row, its params, one model_inferences row per attempt', async () => {
@@ -352,7 +355,7 @@ test('SIGTERM writes what is still queued; a restarted gateway finds old targets
   const exit = await slow.stop();
   assert.equal(exit.code, 0);
   assert.deepEqual(sql('SELECT count(*) AS n FROM requests', file), [{ n: 20 }]);
-  assert.match(slow.output.join(''), /observability stopped: rows_written=\d+/);
+  await logged(slow, /observability stopped: rows_written=\d+/);
 
   // The new process has an empty index: the target is found in SQLite, off the worker thread.
   const again = await startGateway(config(file), { mock, env: { SB_OBS_SECRET: SECRET } });
@@ -377,7 +380,7 @@ test('retention_months drops rows of old months', async () => {
   try {
     await waitFor(() => sql("SELECT id FROM requests WHERE model = 'old'", file).length === 0, { what: 'old row dropped' });
     assert.equal(sql(`SELECT id FROM requests WHERE id = '${keep}'`, file).length, 1);
-    assert.match(second.output.join(''), /observability retention \(3 months\)/);
+    await logged(second, /observability retention \(3 months\)/);
   } finally {
     await second.stop();
   }
@@ -392,7 +395,7 @@ test('observability.enabled = false: nothing recorded, feedback refused', async 
     const f = await postJson(`${off.url}/feedback`, { metric_name: 'thumbs_up', value: true, inference_id: r.headers.get('x-inference-id') });
     assert.equal(f.status, 400);
     assert.match(f.json.error.message, /requires observability/);
-    assert.match(off.output.join(''), /observability disabled/);
+    await logged(off, /observability disabled/);
   } finally {
     await off.stop();
   }

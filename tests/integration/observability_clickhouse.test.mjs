@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILD, startMock, startGateway, postJson, readSse, waitFor } from './harness.mjs';
 
+// Log lines are written asynchronously: poll for them.
+const logged = (proc, pattern) => waitFor(() => pattern.test(proc.output.join('')), { what: `log ${pattern}` });
+
 const SCRIPT = new URL('../../scripts/clickhouse-test-server.sh', import.meta.url).pathname;
 
 let mock;
@@ -26,6 +29,12 @@ async function ch(query) {
   return JSON.parse(text).data;
 }
 const count = async (query) => Number((await ch(query))[0].n);
+// Polls until `query` returns at least `n` rows: tables are inserted one after another.
+async function chRows(query, n = 1) {
+  let last = [];
+  await waitFor(async () => (last = await ch(query)).length >= n, { what: `${n} row(s) for ${query}` });
+  return last;
+}
 
 const config = (database, extra = '', batch = 'flush_interval_ms = 50') => `
 [gateway]
@@ -97,7 +106,8 @@ async function startDetached(text, env) {
   const output = [];
   child.stdout.on('data', (d) => output.push(d.toString()));
   child.stderr.on('data', (d) => output.push(d.toString()));
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close': the process is gone and its output fully read.
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
   const port = await waitFor(() => existsSync(portFile) && Number(readFileSync(portFile, 'utf8').trim()), {
     what: 'gateway port',
   });
@@ -153,9 +163,8 @@ after(async () => {
 test('rows arrive complete in ClickHouse: chat, stream, failure, fallback, embeddings, feedback', async () => {
   const gw = await startGateway(config('sb_rows'), { mock, env: { TENSORZERO_CLICKHOUSE_URL: urlFor('sb_rows') } });
   try {
-    const log = gw.output.join('');
-    assert.match(log, /observability exporter configured: backend=clickhouse/);
-    await waitFor(() => /successfully connected to ClickHouse/.test(gw.output.join('')), { what: 'connected log' });
+    await logged(gw, /observability exporter configured: backend=clickhouse/);
+    await logged(gw, /successfully connected to ClickHouse/);
 
     const plain = await chat(gw, 'chat', 'hello rows', { 'tensorzero::tags': { user: 'ada' }, temperature: 0.2 });
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
@@ -197,12 +206,15 @@ test('rows arrive complete in ClickHouse: chat, stream, failure, fallback, embed
     const [e] = await ch(`SELECT endpoint FROM sb_rows.requests WHERE id = '${emb.headers.get('x-inference-id')}'`);
     assert.equal(e.endpoint, 'embeddings');
 
-    const attempts = await ch(`SELECT attempt, provider, status, http_status, raw_response FROM sb_rows.model_inferences WHERE request_id = '${id}' ORDER BY attempt`);
+    const attempts = await chRows(
+      `SELECT attempt, provider, status, http_status FROM sb_rows.model_inferences WHERE request_id = '${id}' ORDER BY attempt`,
+      2,
+    );
     assert.deepEqual(attempts.map((a) => [Number(a.attempt), a.provider, a.status, Number(a.http_status)]), [
       [1, 'broken', 'error', 500],
       [2, 'good', 'ok', 200],
     ]);
-    const [p] = await ch(`SELECT temperature FROM sb_rows.inference_params WHERE request_id = '${id}'`);
+    const [p] = await chRows(`SELECT temperature FROM sb_rows.inference_params WHERE request_id = '${id}'`);
     assert.equal(p.temperature, 0.2);
     await waitFor(async () => (await count('SELECT count() AS n FROM sb_rows.feedback')) === 1, { what: 'feedback row' });
     const [fr] = await ch('SELECT target_id, metric_type, value_float FROM sb_rows.feedback');
@@ -256,9 +268,8 @@ test('ClickHouse killed during 2,000 requests: every row arrives exactly once', 
     await waitFor(async () => (await count('SELECT count() AS n FROM sb_kill.model_inferences')) >= 2000, { what: 'attempt rows' });
     assert.equal(await count('SELECT count() AS n FROM sb_kill.model_inferences'), 2000);
     assert.equal(await count('SELECT count() AS n FROM sb_kill.inference_params'), 2000);
-    const log = gw.output.join('');
-    assert.match(log, /ClickHouse write failed/);
-    assert.match(log, /replaying the observability spool/);
+    await logged(gw, /ClickHouse write failed/);
+    await logged(gw, /replaying the observability spool/);
   } finally {
     await gw.stop();
   }
@@ -277,7 +288,7 @@ test('a gateway restarted with a non-empty spool replays it, and a replay twice 
   }
   const h = await fetch(`${first.url}/health`);
   assert.equal(h.status, 503);
-  assert.match(first.output.join(''), /failed to connect to ClickHouse/);
+  await logged(first, /failed to connect to ClickHouse/);
   assert.equal(await first.stop(), 0);
   assert.ok(segments(spool).length > 0, 'the spool holds the batches');
   const copy = join(dir, 'sb_replay.copy');
@@ -287,7 +298,7 @@ test('a gateway restarted with a non-empty spool replays it, and a replay twice 
   try {
     await waitFor(async () => (await count('SELECT count() AS n FROM sb_replay.requests')) >= 30, { what: 'replayed rows' });
     await waitFor(() => segments(spool).length === 0, { what: 'spool emptied' });
-    assert.match(second.output.join(''), /holds \d+ bytes not yet in the store/);
+    await logged(second, /holds \d+ bytes not yet in the store/);
   } finally {
     await second.stop();
   }
@@ -340,7 +351,7 @@ test('retention_months drops old monthly partitions', async () => {
       what: 'old partition dropped',
     });
     assert.equal(await count('SELECT count() AS n FROM sb_retention.requests'), 1);
-    assert.match(second.output.join(''), /dropped partitions requests 202001/);
+    await logged(second, /dropped partitions requests 202001/);
   } finally {
     await second.stop();
   }
