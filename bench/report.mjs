@@ -161,6 +161,7 @@ function memory(r) {
     row(['gateway RSS max while they were open', mb(k.open_streams_max)]),
     row(['gateway RSS after those clients left', mb(k.after_hold)]),
     row([`time for ${int(r.settings.HOLD_STREAMS)} streams to open and produce a token`, `${r.hold.all_open_after_s?.toFixed(2)} s`]),
+    row(['gateway with observability on: RSS peak (VmHWM)', mb(k.obs_peak)]),
     row(['reference: nginx RSS (master + workers) after the load runs', mb(k.nginx_idle_family)]),
     row(['reference: mock RSS peak', mb(k.mock_peak)]),
   ];

@@ -36,7 +36,7 @@ const results = { started_at: new Date().toISOString(), settings: { SECONDS, WAR
 const UPSTREAM = {
   chat: 'bench',
   stream: 'bench;reply_words=200',
-  hold: 'bench;reply_words=200;chunk_delay_ms=100',
+  hold: 'bench;reply_words=200;chunk_delay_ms=500', // 100 s streams, 2 frames/s each
 };
 
 function gatewayConfig(mockUrl, { observability }) {
@@ -49,6 +49,7 @@ model_name = "${upstream}"
 api_base = "${mockUrl}/v1"
 api_key_location = "none"
 `;
+  // Explicit either way: unset means "on when a store can be opened".
   const obs = observability
     ? `
 [gateway.observability]
@@ -56,7 +57,10 @@ enabled = true
 backend = "sqlite"
 sqlite_path = "${join(work, 'observability.sqlite')}"
 `
-    : '';
+    : `
+[gateway.observability]
+enabled = false
+`;
   return `[gateway]
 bind_address = "127.0.0.1:0"
 ${obs}
@@ -349,6 +353,7 @@ async function main() {
   results.rss_kb.after_hold = rssKb(sbPid);
   results.rss_kb.peak = hwmKb(sbPid);
   results.rss_kb.mock_peak = hwmKb(mock.proc.child.pid);
+  results.rss_kb.obs_peak = hwmKb(sbObs.proc.child.pid);
 
   // 6. Observability: did the store write anything?
   const dbPath = join(work, 'observability.sqlite');

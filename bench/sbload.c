@@ -489,7 +489,7 @@ int main(int argc, char **argv) {
   epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &tev);
 
   uint64_t t0 = now_ns();
-  double run = opt.hold ? opt.hold_seconds + 30 : opt.warmup + opt.duration;
+  double run = opt.hold ? opt.hold_seconds + 60 : opt.warmup + opt.duration;
   measure_from_ns = t0 + (uint64_t)(opt.warmup * 1e9);
   t_end_ns = t0 + (uint64_t)(run * 1e9);
   if (opt.rate > 0) {

@@ -8,8 +8,11 @@
 #   scripts/clickhouse-test-server.sh kill DIR    SIGKILL: a crash
 #   scripts/clickhouse-test-server.sh port DIR    print the HTTP port
 #
-# The profile is the low-memory one of deploy/clickhouse/, reduced to the settings 18.16 knows.
+# The server runs with the low-memory profile of deploy/clickhouse/ (its legacy-18.16/ variant on
+# ClickHouse 18.x, which refuses some of the newer settings).
 set -euo pipefail
+
+profile_dir=$(cd "$(dirname "$0")/../deploy/clickhouse" && pwd)
 
 cmd=${1:-}
 dir=${2:-}
@@ -22,14 +25,26 @@ server=$(command -v clickhouse-server || true)
 [[ -z "$server" && -x /usr/sbin/clickhouse-server ]] && server=/usr/sbin/clickhouse-server
 [[ -z "$server" ]] && server=$(command -v clickhouse 2>/dev/null && echo " server" || true)
 
+# The server's major version, from the client beside it (the 18.16 server has no --version).
+clickhouse_major() {
+  local v
+  v=$(clickhouse-client --version 2>/dev/null || clickhouse client --version 2>/dev/null || true)
+  v=$(grep -o '[0-9][0-9]*\.[0-9]' <<<"$v" | head -1)
+  echo "${v%%.*}"
+}
+
 port_is_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Ports below the kernel's ephemeral range, so that no outgoing connection (the tests make
+# thousands) takes the server's port while it is down for a restart.
 pick_port() {
-  local p
+  local p low=32768 lo=20000
+  [[ -r /proc/sys/net/ipv4/ip_local_port_range ]] && read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  ((low - lo < 1000)) && lo=10000 && low=20000
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((lo + RANDOM % (low - lo)))
     if port_is_free "$p"; then
       echo "$p"
       return 0
@@ -62,29 +77,12 @@ write_config() {
   <users_config>$dir/users.xml</users_config>
   <default_profile>default</default_profile>
   <default_database>default</default_database>
-  <mlock_executable>false</mlock_executable>
-  <mark_cache_size>268435456</mark_cache_size>
-  <uncompressed_cache_size>16777216</uncompressed_cache_size>
-  <max_connections>64</max_connections>
-  <max_concurrent_queries>100</max_concurrent_queries>
-  <background_pool_size>2</background_pool_size>
-  <background_schedule_pool_size>2</background_schedule_pool_size>
-  <merge_tree>
-    <max_bytes_to_merge_at_max_space_in_pool>1073741824</max_bytes_to_merge_at_max_space_in_pool>
-  </merge_tree>
 </yandex>
 EOF
   cat >"$dir/users.xml" <<EOF
 <?xml version="1.0"?>
 <yandex>
-  <profiles>
-    <default>
-      <max_threads>2</max_threads>
-      <max_block_size>8192</max_block_size>
-      <queue_max_wait_ms>1000</queue_max_wait_ms>
-      <max_execution_time>600</max_execution_time>
-    </default>
-  </profiles>
+  <profiles><default></default></profiles>
   <users>
     <default>
       <password></password>
@@ -96,6 +94,12 @@ EOF
   <quotas><default></default></quotas>
 </yandex>
 EOF
+  # The low-memory profile, as config.d / users.d files beside the two files above.
+  local variant=$profile_dir
+  if [[ "$(clickhouse_major)" -lt 20 ]]; then variant=$profile_dir/legacy-18.16; fi
+  mkdir -p "$dir/config.d" "$dir/users.d"
+  sed 's#<clickhouse>#<yandex>#; s#</clickhouse>#</yandex>#' "$variant/config.xml" >"$dir/config.d/low-memory.xml"
+  sed 's#<clickhouse>#<yandex>#; s#</clickhouse>#</yandex>#' "$variant/users.xml" >"$dir/users.d/low-memory.xml"
   echo "$http" >"$dir/http_port"
   echo "$tcp" >"$dir/tcp_port"
 }
@@ -107,22 +111,9 @@ running_pid() {
   kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
-start() {
-  if [[ -z "$server" ]]; then
-    echo "clickhouse-server is not installed (apt-get install clickhouse-server)" >&2
-    exit 1
-  fi
-  mkdir -p "$dir"
-  dir=$(cd "$dir" && pwd)
-  if [[ ! -f "$dir/http_port" ]]; then
-    local http tcp
-    http=$(pick_port)
-    tcp=$(pick_port)
-    while [[ "$tcp" == "$http" ]]; do tcp=$(pick_port); done
-    write_config "$http" "$tcp"
-  fi
-  local http
-  http=$(cat "$dir/http_port")
+# Launches the server once; 0 when /ping answers, 1 when it exited, 2 on timeout.
+launch() {
+  local http=$1
   if ! running_pid >/dev/null; then
     # shellcheck disable=SC2086
     setsid $server --config-file="$dir/config.xml" >"$dir/log/stdout.log" 2>&1 </dev/null &
@@ -131,18 +122,48 @@ start() {
   # Poll /ping until it answers, with a deadline (first start creates the system tables).
   local deadline=$((SECONDS + 60))
   until curl -sf -m 1 "http://127.0.0.1:$http/ping" >/dev/null 2>&1; do
-    if ! running_pid >/dev/null; then
-      echo "clickhouse-server exited; see $dir/log/" >&2
-      tail -20 "$dir/log/error.log" "$dir/log/stdout.log" >&2 2>/dev/null || true
-      exit 1
-    fi
-    if ((SECONDS > deadline)); then
-      echo "clickhouse-server did not answer on port $http within 60 s" >&2
-      exit 1
-    fi
+    running_pid >/dev/null || return 1
+    ((SECONDS > deadline)) && return 2
     sleep 0.1
   done
-  echo "$http"
+  return 0
+}
+
+start() {
+  if [[ -z "$server" ]]; then
+    echo "clickhouse-server is not installed (apt-get install clickhouse-server)" >&2
+    exit 1
+  fi
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  local fresh=0
+  [[ -f "$dir/http_port" ]] || fresh=1
+  for attempt in 1 2 3 4 5; do
+    if [[ ! -f "$dir/http_port" ]]; then
+      local http tcp
+      http=$(pick_port)
+      tcp=$(pick_port)
+      while [[ "$tcp" == "$http" ]]; do tcp=$(pick_port); done
+      write_config "$http" "$tcp"
+    fi
+    local port rc=0
+    port=$(cat "$dir/http_port")
+    launch "$port" || rc=$?
+    if ((rc == 0)); then
+      echo "$port"
+      return 0
+    fi
+    if ((rc == 1)) && grep -q "Address already in use" "$dir/log/error.log" 2>/dev/null; then
+      : >"$dir/log/error.log"
+      # A fresh server takes other ports; a restarted one waits for its own to be free.
+      if ((fresh)); then rm -f "$dir/http_port" "$dir/tcp_port"; else sleep 1; fi
+      continue
+    fi
+    break
+  done
+  echo "clickhouse-server did not start (see $dir/log/):" >&2
+  tail -n 20 "$dir/log/error.log" "$dir/log/stdout.log" >&2 2>/dev/null || true
+  exit 1
 }
 
 stop() {

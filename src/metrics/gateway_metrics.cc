@@ -95,17 +95,26 @@ GatewayMetrics::GatewayMetrics(std::shared_ptr<Registry> registry, LabelPolicy p
       r.histogram("tensorzero_request_duration_seconds",
                   "Client request latency in seconds, request received to last byte sent",
                   {"model", "provider"}, kLatencyBounds);
+  // request_count and error_count share their labels so the manual's
+  // rate(tensorzero_error_count[5m]) / rate(tensorzero_request_count[5m]) matches series.
   f_.request_count = r.counter("tensorzero_request_count",
-                               "Inference requests by answering model, provider and status "
-                               "(ok, error, cancelled)",
-                               {"model", "provider", "status"});
+                               "Inference requests by answering model and provider",
+                               {"model", "provider"});
   f_.token_usage = r.counter("tensorzero_token_usage",
                              "Tokens by model and kind (prompt, completion, reasoning, cached), "
                              "as the providers reported them",
                              {"model", "kind"});
-  f_.error_count =
-      r.counter("tensorzero_error_count", "Failed inference requests by error type", {"type"});
+  f_.error_count = r.counter("tensorzero_error_count",
+                             "Failed inference requests by model and provider (see "
+                             "switchboard_errors_total for the error type)",
+                             {"model", "provider"});
   // Ours.
+  f_.requests_by_status = r.counter("switchboard_requests_total",
+                                    "Inference requests by model, provider and status (ok, error, "
+                                    "cancelled)",
+                                    {"model", "provider", "status"});
+  f_.errors_by_type =
+      r.counter("switchboard_errors_total", "Failed inference requests by error type", {"type"});
   f_.overhead = r.histogram("switchboard_gateway_overhead_seconds",
                             "Request latency minus the time spent in upstream attempts",
                             {"model", "provider"}, kOverheadBounds);
@@ -135,11 +144,15 @@ std::shared_ptr<observability::RecordSink> GatewayMetrics::make_worker_sink() {
 
 void GatewayMetrics::record(Shard& shard, const observability::InferenceRecord& r) const {
   auto [model, provider] = policy_.labels(r.model, r.provider);
-  shard.add(f_.request_count, {model, provider, status_label(r.status)});
+  shard.add(f_.request_count, {model, provider});
+  shard.add(f_.requests_by_status, {model, provider, status_label(r.status)});
   shard.observe(f_.request_duration, {model, provider}, seconds(r.latency_us));
   shard.observe(f_.overhead, {model, provider}, seconds(r.latency_us - r.upstream_us));
   if (r.stream && r.ttft_us > 0) shard.observe(f_.ttft, {model, provider}, seconds(r.ttft_us));
-  if (r.status == "error") shard.add(f_.error_count, {bounded(r.error_code, "unknown")});
+  if (r.status == "error") {
+    shard.add(f_.error_count, {model, provider});
+    shard.add(f_.errors_by_type, {bounded(r.error_code, "unknown")});
+  }
   if (r.usage) {
     shard.add(f_.token_usage, {model, "prompt"}, tokens(r.usage->input_tokens));
     shard.add(f_.token_usage, {model, "completion"}, tokens(r.usage->output_tokens));

@@ -112,7 +112,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('the log names the active store', () => {
+test('the log names the active store', async () => {
   await logged(gw, /observability exporter configured: backend=sqlite/);
 });
 

@@ -220,7 +220,7 @@ describe('metrics', () => {
 
     // Records are published just after each reply went out: wait until all six are counted.
     const total = (s) =>
-      [...s.samples].filter(([k]) => k.startsWith('tensorzero_request_count{')).reduce((a, [, n]) => a + n, 0);
+      [...s.samples].filter(([k]) => k.startsWith('switchboard_requests_total{')).reduce((a, [, n]) => a + n, 0);
     const { res, text, samples, types } = await waitFor(
       async () => {
         const s = await scrape(gw);
@@ -238,11 +238,21 @@ describe('metrics', () => {
     assert.equal(types.get('tensorzero_token_usage'), 'counter');
     assert.equal(types.get('tensorzero_error_count'), 'counter');
 
-    assert.equal(v('tensorzero_request_count{model="ops_ok",provider="mock",status="ok"}'), 3);
-    assert.equal(v('tensorzero_request_count{model="ops_fb",provider="healthy",status="ok"}'), 1);
-    assert.equal(v('tensorzero_request_count{model="ops_retry",provider="flaky",status="ok"}'), 1);
-    assert.equal(v('tensorzero_request_count{model="none",provider="none",status="error"}'), 1);
-    assert.equal(v('tensorzero_error_count{type="upstream_server_error"}'), 1);
+    assert.equal(v('switchboard_requests_total{model="ops_ok",provider="mock",status="ok"}'), 3);
+    assert.equal(v('switchboard_requests_total{model="ops_fb",provider="healthy",status="ok"}'), 1);
+    assert.equal(v('switchboard_requests_total{model="ops_retry",provider="flaky",status="ok"}'), 1);
+    assert.equal(v('switchboard_requests_total{model="none",provider="none",status="error"}'), 1);
+    assert.equal(v('switchboard_errors_total{type="upstream_server_error"}'), 1);
+    // The manual's spec-named series, with matching labels so its error-rate query
+    // rate(tensorzero_error_count[5m]) / rate(tensorzero_request_count[5m]) finds pairs.
+    assert.equal(v('tensorzero_request_count{model="ops_ok",provider="mock"}'), 3);
+    assert.equal(v('tensorzero_request_count{model="none",provider="none"}'), 1);
+    assert.equal(v('tensorzero_error_count{model="none",provider="none"}'), 1);
+    for (const [series] of samples) {
+      if (!series.startsWith('tensorzero_error_count{')) continue;
+      const pair = series.replace('tensorzero_error_count', 'tensorzero_request_count');
+      assert.ok(samples.has(pair), `no request series for ${series}`);
+    }
     assert.equal(v('tensorzero_request_duration_seconds_count{model="ops_ok",provider="mock"}'), 3);
     assert.ok(v('tensorzero_request_duration_seconds_sum{model="ops_ok",provider="mock"}') > 0);
 
