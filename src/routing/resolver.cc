@@ -41,6 +41,7 @@ std::expected<Resolution, Error> Resolver::expand(const config::ModelConfig& mod
   r.model = &model;
   std::vector<const config::ModelConfig*> queue{&model};
   std::vector<const config::ModelConfig*> seen;
+  std::string unsupported;  // provider types this build cannot call
   const auto& models = table(model.kind);
   // Breadth-first over fallbacks; the loader rejects cycles, `seen` makes this safe regardless.
   for (size_t i = 0; i < queue.size(); ++i) {
@@ -49,7 +50,10 @@ std::expected<Resolution, Error> Resolver::expand(const config::ModelConfig& mod
     seen.push_back(m);
     for (const auto& p : m->providers) {
       const auto* d = providers::find_descriptor(p.type);
-      if (d == nullptr) continue;  // the loader validates types; skip defensively
+      if (d == nullptr) {  // a TensorZero type the loader accepts but this build cannot call
+        unsupported += (unsupported.empty() ? "'" : ", '") + p.type + "'";
+        continue;
+      }
       r.candidates.push_back(Candidate{.model = m, .provider = &p, .descriptor = d});
     }
     for (const auto& f : m->fallbacks) {
