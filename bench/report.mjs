@@ -170,8 +170,8 @@ function memory(r) {
   return out;
 }
 
-// Frames every sample passes through (event loop, coroutine plumbing, syscall entry): not hot spots.
-const GENERIC = /^(\[unknown\]|0x|start_thread|clone3|entry_SYSCALL|do_syscall_64|boost::asio::detail::(scheduler|awaitable|wait_handler|as_tuple|binder|handler_work|executor_op|reactive_socket|epoll_reactor|descriptor)|boost::asio::io_context::run|boost_asio_handler_invoke|std::__n4861::coroutine_handle|boost::asio::detail::awaitable_frame|boost::asio::detail::co_spawn|std::thread::_State|execute_native_thread_routine)/;
+// Our own functions and the library calls they make: where a hot spot can be named and fixed.
+const OWN = /^(sb::|curl_multi|curl_easy|Curl_|boost::json::(parse|serialize|value::|object::)|spdlog::logger::log|sqlite3_)/;
 
 function profileSection(r) {
   const p = r.profile;
@@ -189,11 +189,17 @@ function profileSection(r) {
     row(['---:', '---', '---']),
     ...top(p.self, 15),
     '',
-    'Inclusive time (what the time is spent under):',
+    'Inclusive time in Switchboard\'s own functions and at library entry points (event-loop and coroutine plumbing left out):',
     '',
     row(['incl.', 'object', 'symbol']),
     row(['---:', '---', '---']),
-    ...top(p.inclusive.filter((x) => !GENERIC.test(x.symbol)), 20),
+    ...top(p.inclusive.filter((x) => OWN.test(x.symbol)), 20),
+    '',
+    'Inclusive time by system call:',
+    '',
+    row(['incl.', 'object', 'symbol']),
+    row(['---:', '---', '---']),
+    ...top(p.inclusive.filter((x) => /^__x64_sys_/.test(x.symbol)), 10),
   ];
 }
 

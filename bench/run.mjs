@@ -392,7 +392,7 @@ async function profile(target, pid) {
       .map((l) => l.replace(/(\s+-){2}\s*$/, '').trimEnd()) // drop the empty IPC columns
       .join('\n');
   const self = await report(['--no-children', '-F', 'overhead,dso,sym', '--percent-limit', '0.5']);
-  const inclusive = await report(['--children', '--sort', 'dso,sym', '--percent-limit', '2']);
+  const inclusive = await report(['--children', '--sort', 'dso,sym', '--percent-limit', '1']);
   const byDso = await report(['--no-children', '--sort', 'dso', '--percent-limit', '0.5']);
   writeFileSync(
     join(dir, 'profile.txt'),
@@ -412,7 +412,7 @@ async function profile(target, pid) {
     available: true,
     by_dso: dsoShare,
     self: lines(self).slice(0, 30).map((f) => entry(f, false)),
-    inclusive: lines(inclusive).slice(0, 80).map((f) => entry(f, true)),
+    inclusive: lines(inclusive).slice(0, 400).map((f) => entry(f, true)),
     command: `perf ${record.join(' ').replace(ROOT + '/', '')}` };
 }
 

@@ -9,7 +9,8 @@
 //                           frame with non-empty "content"
 //   --hold                  one streaming request per connection, held open; with --rss-pid the
 //                           target's VmRSS is read once every stream has produced content
-// Prints one JSON object on stdout. Bounded: it stops after --duration seconds (or --hold-seconds).
+// Prints one JSON object on stdout. Bounded: it stops after --warmup + --duration seconds, or
+// --hold-seconds after every stream produced content (at most --hold-seconds + 60 s).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>

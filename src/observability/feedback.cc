@@ -47,7 +47,8 @@ std::expected<void, Error> read_target(const json::object& body, FeedbackRequest
 
 std::expected<void, Error> read_options(const json::object& body, FeedbackRequest& out) {
   if (const json::value* tags = body.if_contains("tags"); tags && !tags->is_null()) {
-    if (!tags->is_object()) return std::unexpected(bad("tags must be an object of strings", "tags"));
+    if (!tags->is_object())
+      return std::unexpected(bad("tags must be an object of strings", "tags"));
     for (const auto& [k, v] : tags->as_object()) {
       if (!v.is_string()) {
         return std::unexpected(bad("tag '" + std::string(k) + "' must be a string", "tags"));
@@ -61,7 +62,8 @@ std::expected<void, Error> read_options(const json::object& body, FeedbackReques
       return std::unexpected(bad(std::string(flag) + " must be a boolean", flag));
     }
   }
-  if (const json::value* v = body.if_contains("dryrun"); v && v->is_bool()) out.dryrun = v->as_bool();
+  if (const json::value* v = body.if_contains("dryrun"); v && v->is_bool())
+    out.dryrun = v->as_bool();
   return {};
 }
 
@@ -72,35 +74,40 @@ std::expected<void, Error> check_metric(const std::map<std::string, config::Metr
   bool on_inference = out.target_kind == TargetKind::kInference;
   if (name == "comment") {
     out.metric_type = "comment";
-    if (!out.value.is_string()) return std::unexpected(bad("comment feedback takes a string value", "value"));
+    if (!out.value.is_string())
+      return std::unexpected(bad("comment feedback takes a string value", "value"));
     return {};
   }
   if (name == "demonstration") {
     out.metric_type = "demonstration";
-    if (!on_inference) return std::unexpected(bad("demonstration feedback needs an inference_id", "inference_id"));
+    if (!on_inference)
+      return std::unexpected(bad("demonstration feedback needs an inference_id", "inference_id"));
     if (!out.value.is_string() && !out.value.is_array()) {
       return std::unexpected(
-          bad("demonstration feedback takes the assistant's output: a string or an array of content blocks",
+          bad("demonstration feedback takes the assistant's output: a string or an array of "
+              "content blocks",
               "value"));
     }
     return {};
   }
   auto it = metrics.find(name);
   if (it == metrics.end()) {
-    return std::unexpected(make_error(ErrorCode::kRouteNotFound,
-                                      "unknown metric '" + name + "': define it in [metrics." + name + "]",
-                                      "metric_name"));
+    return std::unexpected(make_error(
+        ErrorCode::kRouteNotFound,
+        "unknown metric '" + name + "': define it in [metrics." + name + "]", "metric_name"));
   }
   const auto& metric = it->second;
   out.metric_type = metric.type.empty() ? "float" : metric.type;
   bool wants_episode = metric.level == "episode";
   if (wants_episode == on_inference) {
-    return std::unexpected(bad("metric '" + name + "' has level " +
-                                   (wants_episode ? "episode: give episode_id" : "inference: give inference_id"),
-                               wants_episode ? "episode_id" : "inference_id"));
+    return std::unexpected(
+        bad("metric '" + name + "' has level " +
+                (wants_episode ? "episode: give episode_id" : "inference: give inference_id"),
+            wants_episode ? "episode_id" : "inference_id"));
   }
   if (out.metric_type == "boolean" && !out.value.is_bool()) {
-    return std::unexpected(bad("metric '" + name + "' is boolean: value must be true or false", "value"));
+    return std::unexpected(
+        bad("metric '" + name + "' is boolean: value must be true or false", "value"));
   }
   if (out.metric_type == "float" && !out.value.is_number()) {
     return std::unexpected(bad("metric '" + name + "' is float: value must be a number", "value"));
@@ -114,7 +121,9 @@ std::expected<FeedbackRequest, Error> parse_feedback(
     std::string_view body, const std::map<std::string, config::MetricConfig>& metrics) {
   boost::system::error_code ec;
   json::value parsed = json::parse(body, ec);
-  if (ec) return std::unexpected(make_error(ErrorCode::kInvalidJson, "body is not valid JSON: " + ec.message()));
+  if (ec)
+    return std::unexpected(
+        make_error(ErrorCode::kInvalidJson, "body is not valid JSON: " + ec.message()));
   if (!parsed.is_object()) return std::unexpected(bad("body must be a JSON object"));
   const auto& o = parsed.as_object();
   if (auto ok = check_fields(o); !ok) return std::unexpected(ok.error());
@@ -125,7 +134,8 @@ std::expected<FeedbackRequest, Error> parse_feedback(
   }
   out.metric_name = std::string(name->as_string());
   const json::value* value = o.if_contains("value");
-  if (value == nullptr || value->is_null()) return std::unexpected(bad("value is required", "value"));
+  if (value == nullptr || value->is_null())
+    return std::unexpected(bad("value is required", "value"));
   out.value = *value;
   if (auto ok = read_target(o, out); !ok) return std::unexpected(ok.error());
   if (auto ok = read_options(o, out); !ok) return std::unexpected(ok.error());

@@ -67,14 +67,17 @@ std::expected<std::shared_ptr<Recorder>, std::string> start(const config::Config
     if (o.enabled == true || !o.backend.empty()) {
       return std::unexpected("observability spool: " + spool.error());
     }
-    spdlog::error("observability off: spool: {} (set observability.spool_dir to a writable "
-                  "directory)", spool.error());
+    spdlog::error(
+        "observability off: spool: {} (set observability.spool_dir to a writable "
+        "directory)",
+        spool.error());
     return nullptr;
   }
-  spdlog::info("observability exporter configured: backend={} store={} spool={} (max {} bytes) "
-               "flush_interval_ms={} max_rows={} queue_capacity={} retention_months={}",
-               (*store)->name(), (*store)->describe(), o.spool_dir, o.spool_max_bytes,
-               o.flush_interval_ms, o.max_rows, o.queue_capacity, o.retention_months);
+  spdlog::info(
+      "observability exporter configured: backend={} store={} spool={} (max {} bytes) "
+      "flush_interval_ms={} max_rows={} queue_capacity={} retention_months={}",
+      (*store)->name(), (*store)->describe(), o.spool_dir, o.spool_max_bytes, o.flush_interval_ms,
+      o.max_rows, o.queue_capacity, o.retention_months);
   return Recorder::start(std::move(*store), std::move(*spool),
                          {.flush_interval = std::chrono::milliseconds(o.flush_interval_ms),
                           .max_rows = o.max_rows,

@@ -2,9 +2,10 @@
 
 // Builds the recorder the configuration asks for (docs/observability.md):
 //   [gateway] observability.enabled = false         → nothing is recorded
-//   observability.backend = "clickhouse"            → ClickHouse; TENSORZERO_CLICKHOUSE_URL required
-//   observability.backend = "sqlite"                → the SQLite file at observability.sqlite_path
-//   observability.backend = "auto" (or unset)       → ClickHouse when the URL is set, else SQLite
+//   observability.backend = "clickhouse"            → ClickHouse; TENSORZERO_CLICKHOUSE_URL
+//   required observability.backend = "sqlite"                → the SQLite file at
+//   observability.sqlite_path observability.backend = "auto" (or unset)       → ClickHouse when the
+//   URL is set, else SQLite
 // A ClickHouse that does not answer at startup is not fatal: rows go to the spool and the
 // writer keeps trying. A SQLite file that cannot be opened is fatal when enabled = true, and
 // turns observability off (with an error in the log) when `enabled` is unset.

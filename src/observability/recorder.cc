@@ -20,7 +20,9 @@ int64_t now_ms() {
       .count();
 }
 
-size_t rows_in(const InferenceRecord& r) { return 2 + r.attempts.size(); }
+size_t rows_in(const InferenceRecord& r) {
+  return 2 + r.attempts.size();
+}
 
 // The first month kept when `months` are retained: partitions before it go.
 int retention_cutoff(uint32_t months) {
@@ -45,13 +47,14 @@ Recorder::Recorder(std::unique_ptr<Store> store, std::unique_ptr<Spool> spool,
   migrated_ = options_.migrated;
 }
 
-std::shared_ptr<Recorder> Recorder::start(std::unique_ptr<Store> store, std::unique_ptr<Spool> spool,
-                                          RecorderOptions options) {
+std::shared_ptr<Recorder> Recorder::start(std::unique_ptr<Store> store,
+                                          std::unique_ptr<Spool> spool, RecorderOptions options) {
   std::shared_ptr<Recorder> r(new Recorder(std::move(store), std::move(spool), options));
   if (!r->spool_->empty()) {
-    spdlog::warn("observability spool {} holds {} bytes not yet in the store; replaying them once "
-                 "{} answers",
-                 r->spool_->dir(), r->spool_->bytes(), r->store_label());
+    spdlog::warn(
+        "observability spool {} holds {} bytes not yet in the store; replaying them once "
+        "{} answers",
+        r->spool_->dir(), r->spool_->bytes(), r->store_label());
   }
   r->writer_ = std::thread([raw = r.get()] { raw->writer_main(); });
   r->spiller_ = std::thread([raw = r.get()] { raw->spill_main(); });
@@ -59,7 +62,9 @@ std::shared_ptr<Recorder> Recorder::start(std::unique_ptr<Store> store, std::uni
   return r;
 }
 
-Recorder::~Recorder() { stop(); }
+Recorder::~Recorder() {
+  stop();
+}
 
 std::string Recorder::store_label() const {
   return store_->name() == "clickhouse" ? "ClickHouse" : "SQLite";
@@ -74,14 +79,19 @@ void Recorder::record(const std::shared_ptr<const InferenceRecord>& record) {
   enqueue(record, rows_in(*record));
 }
 
-void Recorder::submit(Row row) { enqueue(std::move(row), 1); }
+void Recorder::submit(Row row) {
+  enqueue(std::move(row), 1);
+}
 
 void Recorder::enqueue(Item item, size_t rows) {
   size_t depth = 0;
   {
     std::lock_guard lock(mutex_);
     depth = queue_.size();
-    if (depth < options_.queue_capacity) queue_.push_back(std::move(item));
+    if (depth < options_.queue_capacity) {
+      queue_.push_back(std::move(item));
+      stats().queue_depth.store(static_cast<int64_t>(depth + 1));
+    }
   }
   if (depth >= options_.queue_capacity) {
     // Only when the spill thread cannot keep up with the request rate (or the spool is full).
@@ -93,7 +103,6 @@ void Recorder::enqueue(Item item, size_t rows) {
     }
     return;
   }
-  stats().queue_depth.store(static_cast<int64_t>(depth + 1));
   if (depth + 1 >= options_.max_rows) writer_cv_.notify_one();
   if (depth + 1 > options_.queue_capacity / 2) spill_cv_.notify_one();
 }
@@ -162,9 +171,8 @@ void Recorder::writer_main() {
     {
       std::unique_lock lock(mutex_);
       if (!replay_due) {
-        writer_cv_.wait_for(lock, options_.flush_interval, [this] {
-          return stopping_ || queue_.size() >= options_.max_rows;
-        });
+        writer_cv_.wait_for(lock, options_.flush_interval,
+                            [this] { return stopping_ || queue_.size() >= options_.max_rows; });
       }
       items = take_locked(options_.max_rows);
       stopping = stopping_;
@@ -204,12 +212,12 @@ void Recorder::spool_rows(const std::vector<Row>& rows, std::string_view why) {
   uint64_t total = stats().rows_dropped.fetch_add(rows.size()) + rows.size();
   int64_t now = now_ms(), last = last_drop_log_ms_.load();
   if (now - last >= 10000 && last_drop_log_ms_.compare_exchange_strong(last, now)) {
-    spdlog::error("observability rows dropped: {} ({}; {}); {} dropped in total",
-                  rows.size(), why,
-                  result == Spool::AppendResult::kFull
-                      ? "spool full: " + std::to_string(spool_->bytes()) + " bytes in " + spool_->dir()
-                      : "spool write failed: " + error,
-                  total);
+    spdlog::error(
+        "observability rows dropped: {} ({}; {}); {} dropped in total", rows.size(), why,
+        result == Spool::AppendResult::kFull
+            ? "spool full: " + std::to_string(spool_->bytes()) + " bytes in " + spool_->dir()
+            : "spool write failed: " + error,
+        total);
   }
 }
 
@@ -222,8 +230,8 @@ void Recorder::store_failed(const std::string& error) {
     last_error_ = error;
   }
   if (ready_) {
-    spdlog::error("{} write failed: {}; batches go to the spool {} until it answers",
-                  store_label(), error, spool_->dir());
+    spdlog::error("{} write failed: {}; batches go to the spool {} until it answers", store_label(),
+                  error, spool_->dir());
   }
   ready_ = false;
   next_retry_ = Clock::now() + backoff_;
@@ -272,7 +280,8 @@ void Recorder::replay_slice() {
       return;
     }
     if (!replaying_) {
-      spdlog::info("replaying the observability spool ({} bytes) into {}", spool_->bytes(), store_label());
+      spdlog::info("replaying the observability spool ({} bytes) into {}", spool_->bytes(),
+                   store_label());
       replaying_ = true;
     }
     auto ok = store_->write(entry->rows, true);
@@ -342,20 +351,23 @@ void Recorder::lookup_main() {
       jobs.swap(jobs_);
       stopping = lookup_stopping_;
     }
-    for (auto& job : jobs) {
-      if (stopping) {
-        job.done(std::unexpected("the gateway is shutting down"));
-      } else {
-        job.done(store_->contains(job.kind, job.id));
-      }
-    }
-    if (stopping) return;
-    if (Clock::now() >= next_ping) {
+    if (!stopping && Clock::now() >= next_ping) {
       auto ok = store_->ping();
       bool was = ping_ok_.exchange(ok.has_value());
       if (was && !ok) spdlog::error("{} health check failed: {}", store_label(), ok.error());
       next_ping = Clock::now() + options_.health_interval;
     }
+    for (auto& job : jobs) {
+      if (stopping) {
+        job.done(std::unexpected("the gateway is shutting down"));
+      } else if (!ping_ok_.load()) {
+        // Fail fast rather than queue every lookup behind a connect timeout.
+        job.done(std::unexpected(store_label() + " is unreachable"));
+      } else {
+        job.done(store_->contains(job.kind, job.id));
+      }
+    }
+    if (stopping) return;
   }
 }
 
@@ -379,10 +391,11 @@ void Recorder::stop() {
   lookup_cv_.notify_all();
   if (lookup_.joinable()) lookup_.join();
   const auto& s = stats();
-  spdlog::info("observability stopped: rows_written={} rows_spooled={} rows_replayed={} "
-               "rows_dropped={} spool_bytes={}",
-               s.rows_written.load(), s.rows_spooled.load(), s.rows_replayed.load(),
-               s.rows_dropped.load(), spool_->bytes());
+  spdlog::info(
+      "observability stopped: rows_written={} rows_spooled={} rows_replayed={} "
+      "rows_dropped={} spool_bytes={}",
+      s.rows_written.load(), s.rows_spooled.load(), s.rows_replayed.load(), s.rows_dropped.load(),
+      spool_->bytes());
 }
 
 }  // namespace sb::observability

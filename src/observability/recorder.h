@@ -42,13 +42,13 @@ namespace sb::observability {
 
 struct RecorderOptions {
   std::chrono::milliseconds flush_interval{100};
-  uint32_t max_rows = 1000;          // items per batch, and the size that triggers a flush
-  uint32_t queue_capacity = 10000;   // items in memory
-  uint32_t retention_months = 0;     // 0: keep everything
-  bool migrated = false;             // the store's schema is current already
+  uint32_t max_rows = 1000;         // items per batch, and the size that triggers a flush
+  uint32_t queue_capacity = 10000;  // items in memory
+  uint32_t retention_months = 0;    // 0: keep everything
+  bool migrated = false;            // the store's schema is current already
   std::chrono::milliseconds health_interval{2000};
   std::chrono::milliseconds retry_max{2000};  // longest wait between reconnection attempts
-  size_t recent_ids = 200000;                 // per kind (inference, episode)
+  size_t recent_ids = 100000;                 // per kind (inference, episode); ~6 MB each
 };
 
 using LookupResult = std::expected<bool, std::string>;
@@ -116,7 +116,7 @@ class Recorder final : public RecordSink {
 
   // Writer thread only.
   bool migrated_ = false;
-  bool ready_ = false;           // writes go to the store (else to the spool)
+  bool ready_ = false;  // writes go to the store (else to the spool)
   bool ever_connected_ = false;
   std::chrono::milliseconds backoff_{100};
   Clock::time_point next_retry_{};

@@ -8,8 +8,12 @@ namespace {
 
 namespace json = boost::json;
 
-int64_t seconds(int64_t unix_ms) { return unix_ms / 1000; }
-double millis(int64_t us) { return static_cast<double>(us) / 1000.0; }
+int64_t seconds(int64_t unix_ms) {
+  return unix_ms / 1000;
+}
+double millis(int64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 
 json::value tokens(const std::optional<api::Usage>& usage, int64_t api::Usage::*field) {
   if (!usage) return nullptr;

@@ -44,16 +44,11 @@ constexpr Column kRequests[] = {
 };
 
 constexpr Column kInferenceParams[] = {
-    {"request_id", T::kUuid},
-    {"timestamp", T::kDateTime},
-    {"model", T::kString},
-    {"temperature", T::kNullableFloat64},
-    {"top_p", T::kNullableFloat64},
-    {"max_tokens", T::kNullableUInt32},
-    {"params", T::kString},
-    {"tools", T::kString},
-    {"tool_choice", T::kString},
-    {"response_format", T::kString},
+    {"request_id", T::kUuid},       {"timestamp", T::kDateTime},
+    {"model", T::kString},          {"temperature", T::kNullableFloat64},
+    {"top_p", T::kNullableFloat64}, {"max_tokens", T::kNullableUInt32},
+    {"params", T::kString},         {"tools", T::kString},
+    {"tool_choice", T::kString},    {"response_format", T::kString},
 };
 
 constexpr Column kModelInferences[] = {
@@ -116,9 +111,13 @@ constexpr std::string_view kMigrationNames[] = {
 
 }  // namespace
 
-std::span<const TableSchema> schemas() { return kSchemas; }
+std::span<const TableSchema> schemas() {
+  return kSchemas;
+}
 
-const TableSchema& schema_of(Table table) { return kSchemas[static_cast<int>(table)]; }
+const TableSchema& schema_of(Table table) {
+  return kSchemas[static_cast<int>(table)];
+}
 
 std::optional<Table> table_from_name(std::string_view name) {
   for (const auto& s : kSchemas) {

@@ -13,10 +13,10 @@ namespace sb::observability {
 enum class Table { kRequests, kInferenceParams, kModelInferences, kFeedback };
 
 enum class ColumnType {
-  kUuid,             // canonical text; ClickHouse UUID
-  kDateTime,         // unix seconds; ClickHouse DateTime (18.16 has no DateTime64)
-  kString,           // text, JSON text included
-  kBool,             // 0 / 1; ClickHouse UInt8
+  kUuid,      // canonical text; ClickHouse UUID
+  kDateTime,  // unix seconds; ClickHouse DateTime (18.16 has no DateTime64)
+  kString,    // text, JSON text included
+  kBool,      // 0 / 1; ClickHouse UInt8
   kUInt16,
   kNullableUInt32,   // token counts: null when the provider reported none
   kFloat64,          // durations in milliseconds
@@ -42,7 +42,9 @@ struct TableSchema {
 std::span<const TableSchema> schemas();
 const TableSchema& schema_of(Table table);
 std::optional<Table> table_from_name(std::string_view name);
-inline std::string_view table_name(Table table) { return schema_of(table).name; }
+inline std::string_view table_name(Table table) {
+  return schema_of(table).name;
+}
 
 // The newest migration version the declarations describe, and what each one does.
 int latest_migration();

@@ -30,7 +30,8 @@ void put_u32(char* p, uint32_t v) {
 }
 uint32_t get_u32(const char* p) {
   uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   return v;
 }
 
@@ -119,7 +120,8 @@ std::string Spool::segment_path(uint64_t seq) const {
 std::expected<void, std::string> Spool::load() {
   std::error_code ec;
   fs::create_directories(options_.dir, ec);
-  if (ec) return std::unexpected("cannot create spool directory " + options_.dir + ": " + ec.message());
+  if (ec)
+    return std::unexpected("cannot create spool directory " + options_.dir + ": " + ec.message());
   std::ifstream cursor(fs::path(options_.dir) / "cursor");
   cursor >> cursor_seq_ >> cursor_offset_;
   if (!cursor) cursor_seq_ = cursor_offset_ = 0;
@@ -133,7 +135,8 @@ std::expected<void, std::string> Spool::load() {
     }
     segments_[*seq] = entry.file_size(ec);
   }
-  if (ec) return std::unexpected("cannot read spool directory " + options_.dir + ": " + ec.message());
+  if (ec)
+    return std::unexpected("cannot read spool directory " + options_.dir + ": " + ec.message());
   for (auto& [seq, size] : segments_) size = validate_segment(seq, size);
   next_seq_ = std::max(cursor_seq_, segments_.empty() ? 0 : segments_.rbegin()->first) + 1;
   for (const auto& [_, size] : segments_) total_bytes_ += size;
@@ -155,11 +158,11 @@ uint64_t Spool::validate_segment(uint64_t seq, uint64_t size) {
   }
   if (offset < size) {
     char header[kHeaderBytes];
-    bool torn_tail = offset + kHeaderBytes > size ||
-                     (read_at(fd, offset, header, kHeaderBytes) &&
-                      offset + kHeaderBytes + get_u32(header + 4) > size);
-    spdlog::error("observability spool: {} has {} bad byte(s) at offset {} ({}); cut there",
-                  path, size - offset, offset, torn_tail ? "torn write" : "checksum mismatch");
+    bool torn_tail =
+        offset + kHeaderBytes > size || (read_at(fd, offset, header, kHeaderBytes) &&
+                                         offset + kHeaderBytes + get_u32(header + 4) > size);
+    spdlog::error("observability spool: {} has {} bad byte(s) at offset {} ({}); cut there", path,
+                  size - offset, offset, torn_tail ? "torn write" : "checksum mismatch");
     if (::ftruncate(fd, static_cast<off_t>(offset)) == 0) ::fsync(fd);
   }
   ::close(fd);
@@ -239,18 +242,23 @@ std::optional<Spool::Entry> Spool::front() {
     if (!rows) {
       spdlog::error("observability spool: {} offset {}: {}; batch dropped", path, cursor_offset_,
                     rows.error());
-      stats().rows_dropped.fetch_add(std::count(record->payload.begin(), record->payload.end(), '\n'));
+      stats().rows_dropped.fetch_add(
+          std::count(record->payload.begin(), record->payload.end(), '\n'));
       cursor_offset_ += record->size;
       continue;
     }
-    return Entry{.rows = std::move(*rows), .seq = cursor_seq_, .end_offset = cursor_offset_ + record->size};
+    return Entry{
+        .rows = std::move(*rows), .seq = cursor_seq_, .end_offset = cursor_offset_ + record->size};
   }
 }
 
-std::string Spool::rejected_path() const { return (fs::path(options_.dir) / "rejected.log").string(); }
+std::string Spool::rejected_path() const {
+  return (fs::path(options_.dir) / "rejected.log").string();
+}
 
 void Spool::reject(const Entry& entry, std::string_view reason) {
-  std::string text = "# rejected: " + std::string(reason.substr(0, 500)) + "\n" + encode_rows(entry.rows);
+  std::string text =
+      "# rejected: " + std::string(reason.substr(0, 500)) + "\n" + encode_rows(entry.rows);
   std::string path = rejected_path();
   int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0640);
   if (fd >= 0) {
@@ -320,7 +328,8 @@ uint64_t Spool::bytes() const {
 bool Spool::empty() const {
   std::lock_guard lock(mutex_);
   uint64_t pending = 0;
-  for (const auto& [seq, size] : segments_) pending += seq == cursor_seq_ ? size - std::min(size, cursor_offset_) : size;
+  for (const auto& [seq, size] : segments_)
+    pending += seq == cursor_seq_ ? size - std::min(size, cursor_offset_) : size;
   return pending == 0;
 }
 

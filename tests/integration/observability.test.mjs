@@ -206,7 +206,10 @@ test('a streamed inference: time to first token, reasoning and usage', async () 
 
 test('tool calls, tools and response format are stored', async () => {
   const tools = [
-    { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+    {
+      type: 'function',
+      function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    },
   ];
   const r = await chat({ model: 'tools', tools, tool_choice: 'auto', response_format: { type: 'text' } });
   assert.equal(r.status, 200);
@@ -350,7 +353,10 @@ test('SIGTERM writes what is still queued; a restarted gateway finds old targets
     { mock, env: { SB_OBS_SECRET: SECRET } },
   );
   const ids = [];
-  for (let i = 0; i < 20; i++) ids.push((await postJson(`${slow.url}/v1/chat/completions`, { model: 'backup', messages: [{ role: 'user', content: `n${i}` }] })).headers.get('x-inference-id'));
+  for (let i = 0; i < 20; i++) {
+    const r = await postJson(`${slow.url}/v1/chat/completions`, { model: 'backup', messages: [{ role: 'user', content: `n${i}` }] });
+    ids.push(r.headers.get('x-inference-id'));
+  }
   assert.deepEqual(sql('SELECT count(*) AS n FROM requests', file), [{ n: 0 }]);  // nothing flushed yet
   const exit = await slow.stop();
   assert.equal(exit.code, 0);
@@ -370,12 +376,16 @@ test('SIGTERM writes what is still queued; a restarted gateway finds old targets
 test('retention_months drops rows of old months', async () => {
   const file = join(dir, 'retention.db');
   const first = await startGateway(config(file), { mock, env: { SB_OBS_SECRET: SECRET } });
-  const r = await postJson(`${first.url}/v1/chat/completions`, { model: 'backup', messages: [{ role: 'user', content: 'keep me' }] });
+  const body = { model: 'backup', messages: [{ role: 'user', content: 'keep me' }] };
+  const r = await postJson(`${first.url}/v1/chat/completions`, body);
   const keep = r.headers.get('x-inference-id');
   await rows(`SELECT id FROM requests WHERE id = '${keep}'`, 1, file);
   await first.stop();
   // A row from January 2020.
-  execFileSync('sqlite3', [file, "INSERT INTO requests (id, timestamp, model) VALUES ('0190a6b2-0000-7000-8000-0000000000aa', 1579046400, 'old')"]);
+  execFileSync('sqlite3', [
+    file,
+    "INSERT INTO requests (id, timestamp, model) VALUES ('0190a6b2-0000-7000-8000-0000000000aa', 1579046400, 'old')",
+  ]);
   const second = await startGateway(config(file, 'retention_months = 3'), { mock, env: { SB_OBS_SECRET: SECRET } });
   try {
     await waitFor(() => sql("SELECT id FROM requests WHERE model = 'old'", file).length === 0, { what: 'old row dropped' });
@@ -390,9 +400,11 @@ test('observability.enabled = false: nothing recorded, feedback refused', async 
   const file = join(dir, 'off.db');
   const off = await startGateway(config(file, 'enabled = false'), { mock, env: { SB_OBS_SECRET: SECRET } });
   try {
-    const r = await postJson(`${off.url}/v1/chat/completions`, { model: 'backup', messages: [{ role: 'user', content: 'x' }] });
+    const body = { model: 'backup', messages: [{ role: 'user', content: 'x' }] };
+    const r = await postJson(`${off.url}/v1/chat/completions`, body);
     assert.equal(r.status, 200);
-    const f = await postJson(`${off.url}/feedback`, { metric_name: 'thumbs_up', value: true, inference_id: r.headers.get('x-inference-id') });
+    const inference_id = r.headers.get('x-inference-id');
+    const f = await postJson(`${off.url}/feedback`, { metric_name: 'thumbs_up', value: true, inference_id });
     assert.equal(f.status, 400);
     assert.match(f.json.error.message, /requires observability/);
     await logged(off, /observability disabled/);

@@ -181,7 +181,8 @@ test('rows arrive complete in ClickHouse: chat, stream, failure, fallback, embed
     const id = plain.headers.get('x-inference-id');
     const fb = await postJson(`${gw.url}/feedback`, { metric_name: 'thumbs_up', value: true, inference_id: id });
     assert.equal(fb.status, 200, fb.text);
-    assert.equal((await postJson(`${gw.url}/feedback`, { metric_name: 'thumbs_up', value: 0.7, inference_id: id })).status, 400);
+    const wrong = await postJson(`${gw.url}/feedback`, { metric_name: 'thumbs_up', value: 0.7, inference_id: id });
+    assert.equal(wrong.status, 400);
 
     await waitFor(async () => (await count('SELECT count() AS n FROM sb_rows.requests')) === 4, { what: '4 requests rows' });
     const [req] = await ch(`SELECT * FROM sb_rows.requests WHERE id = '${id}'`);
@@ -201,13 +202,15 @@ test('rows arrive complete in ClickHouse: chat, stream, failure, fallback, embed
     const [s] = await ch(`SELECT stream, ttft_ms, finish_reason FROM sb_rows.requests WHERE id = '${streamed}'`);
     assert.equal(Number(s.stream), 1);
     assert.ok(s.ttft_ms > 0);
-    const [f] = await ch(`SELECT status, error_type, http_status FROM sb_rows.requests WHERE id = '${failed.headers.get('x-inference-id')}'`);
+    const failedId = failed.headers.get('x-inference-id');
+    const [f] = await ch(`SELECT status, error_type, http_status FROM sb_rows.requests WHERE id = '${failedId}'`);
     assert.deepEqual([f.status, f.error_type, Number(f.http_status)], ['error', 'upstream_server_error', 502]);
     const [e] = await ch(`SELECT endpoint FROM sb_rows.requests WHERE id = '${emb.headers.get('x-inference-id')}'`);
     assert.equal(e.endpoint, 'embeddings');
 
     const attempts = await chRows(
-      `SELECT attempt, provider, status, http_status FROM sb_rows.model_inferences WHERE request_id = '${id}' ORDER BY attempt`,
+      `SELECT attempt, provider, status, http_status FROM sb_rows.model_inferences
+       WHERE request_id = '${id}' ORDER BY attempt`,
       2,
     );
     assert.deepEqual(attempts.map((a) => [Number(a.attempt), a.provider, a.status, Number(a.http_status)]), [
@@ -230,7 +233,9 @@ test('rows arrive complete in ClickHouse: chat, stream, failure, fallback, embed
   await again.stop();
   const versions = await ch('SELECT version FROM sb_rows.switchboard_migrations ORDER BY version');
   assert.deepEqual(versions.map((v) => Number(v.version)), [1, 2]);
-  const partitions = await ch("SELECT DISTINCT partition FROM system.parts WHERE database = 'sb_rows' AND table = 'requests'");
+  const partitions = await ch(
+    "SELECT DISTINCT partition FROM system.parts WHERE database = 'sb_rows' AND table = 'requests'",
+  );
   assert.match(String(partitions[0].partition), /^\d{6}$/);  // monthly
 });
 
@@ -265,7 +270,9 @@ test('ClickHouse killed during 2,000 requests: every row arrives exactly once', 
     await waitFor(async () => (await fetch(`${gw.url}/health`)).status === 200, { what: 'health back' });
     assert.equal(await count('SELECT count() AS n FROM sb_kill.requests'), 2000);
     assert.equal(await count('SELECT uniqExact(id) AS n FROM sb_kill.requests'), 2000);
-    await waitFor(async () => (await count('SELECT count() AS n FROM sb_kill.model_inferences')) >= 2000, { what: 'attempt rows' });
+    await waitFor(async () => (await count('SELECT count() AS n FROM sb_kill.model_inferences')) >= 2000, {
+      what: 'attempt rows',
+    });
     assert.equal(await count('SELECT count() AS n FROM sb_kill.model_inferences'), 2000);
     assert.equal(await count('SELECT count() AS n FROM sb_kill.inference_params'), 2000);
     await logged(gw, /ClickHouse write failed/);
@@ -288,6 +295,14 @@ test('a gateway restarted with a non-empty spool replays it, and a replay twice 
   }
   const h = await fetch(`${first.url}/health`);
   assert.equal(h.status, 503);
+  // Feedback on a recent inference needs no store (the in-memory index); an old id cannot be
+  // checked while ClickHouse is down, and the gateway says so at once.
+  const fb = await postJson(`${first.url}/feedback`, { metric_name: 'thumbs_up', value: true, inference_id: ids[0] });
+  assert.equal(fb.status, 200, fb.text);
+  const old = (Date.now() - 3600_000).toString(16).padStart(12, '0');
+  const ghost = `${old.slice(0, 8)}-${old.slice(8)}-7000-8000-000000000001`;
+  const unknown = await postJson(`${first.url}/feedback`, { metric_name: 'thumbs_up', value: true, inference_id: ghost });
+  assert.equal(unknown.status, 503, unknown.text);
   await logged(first, /failed to connect to ClickHouse/);
   assert.equal(await first.stop(), 0);
   assert.ok(segments(spool).length > 0, 'the spool holds the batches');
@@ -313,6 +328,7 @@ test('a gateway restarted with a non-empty spool replays it, and a replay twice 
   }
   assert.equal(await count('SELECT count() AS n FROM sb_replay.requests'), 30);
   assert.equal(await count('SELECT count() AS n FROM sb_replay.model_inferences'), 30);
+  assert.equal(await count('SELECT count() AS n FROM sb_replay.feedback'), 1);
   const stored = (await ch('SELECT toString(id) AS id FROM sb_replay.requests')).map((r) => r.id).sort();
   assert.deepEqual(stored, [...ids].sort());
 });
@@ -333,19 +349,20 @@ test('a full spool drops rows, counts them and says so', async () => {
 });
 
 test('retention_months drops old monthly partitions', async () => {
-  const first = await startGateway(config('sb_retention'), { mock, env: { TENSORZERO_CLICKHOUSE_URL: urlFor('sb_retention') } });
+  const env = { TENSORZERO_CLICKHOUSE_URL: urlFor('sb_retention') };
+  const first = await startGateway(config('sb_retention'), { mock, env });
   await chat(first, 'fast', 'keep me');
   await waitFor(async () => (await count('SELECT count() AS n FROM sb_retention.requests')) === 1, { what: 'current row' });
   await first.stop();
   await fetch(`http://127.0.0.1:${chPort}/`, {
     method: 'POST',
-    body: `INSERT INTO sb_retention.requests (id, timestamp, episode_id, model) VALUES ('0190a6b2-0000-7000-8000-0000000000aa', toDateTime('2020-01-15 00:00:00'), '0190a6b2-0000-7000-8000-0000000000bb', 'old')`,
+    body:
+      'INSERT INTO sb_retention.requests (id, timestamp, episode_id, model) VALUES ' +
+      "('0190a6b2-0000-7000-8000-0000000000aa', toDateTime('2020-01-15 00:00:00'), " +
+      "'0190a6b2-0000-7000-8000-0000000000bb', 'old')",
   });
   assert.equal(await count("SELECT count() AS n FROM sb_retention.requests WHERE model = 'old'"), 1);
-  const second = await startGateway(config('sb_retention', 'retention_months = 2'), {
-    mock,
-    env: { TENSORZERO_CLICKHOUSE_URL: urlFor('sb_retention') },
-  });
+  const second = await startGateway(config('sb_retention', 'retention_months = 2'), { mock, env });
   try {
     await waitFor(async () => (await count("SELECT count() AS n FROM sb_retention.requests WHERE model = 'old'")) === 0, {
       what: 'old partition dropped',

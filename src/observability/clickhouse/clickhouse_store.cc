@@ -48,13 +48,14 @@ ClickHouseStore::ClickHouseStore(Url url, StoreOptions options)
 std::expected<void, std::string> ClickHouseStore::migrate() {
   std::lock_guard lock(write_mutex_);
   auto db = quote_identifier(url_.database);
-  auto created = writer_.query("CREATE DATABASE IF NOT EXISTS " + db, options_.write_timeout, {},
-                               false);
+  auto created =
+      writer_.query("CREATE DATABASE IF NOT EXISTS " + db, options_.write_timeout, {}, false);
   if (!created) return std::unexpected(created.error());
   auto table = writer_.query(create_migrations_table(url_.database), options_.write_timeout);
   if (!table) return std::unexpected(table.error());
-  auto applied_text = writer_.query(
-      "SELECT version FROM " + db + ".switchboard_migrations FORMAT TabSeparated", options_.read_timeout);
+  auto applied_text =
+      writer_.query("SELECT version FROM " + db + ".switchboard_migrations FORMAT TabSeparated",
+                    options_.read_timeout);
   if (!applied_text) return std::unexpected(applied_text.error());
   std::set<int> applied;
   for (auto line : lines_of(*applied_text)) {
@@ -67,11 +68,10 @@ std::expected<void, std::string> ClickHouseStore::migrate() {
     if (auto ok = apply_migration(version); !ok) {
       return std::unexpected("migration " + std::to_string(version) + ": " + ok.error());
     }
-    auto recorded = writer_.query("INSERT INTO " + db +
-                                      ".switchboard_migrations (version, name, applied_at) VALUES (" +
-                                      std::to_string(version) + ", " +
-                                      quote_string(migration_name(version)) + ", now())",
-                                  options_.write_timeout);
+    auto recorded = writer_.query(
+        "INSERT INTO " + db + ".switchboard_migrations (version, name, applied_at) VALUES (" +
+            std::to_string(version) + ", " + quote_string(migration_name(version)) + ", now())",
+        options_.write_timeout);
     if (!recorded) return std::unexpected(recorded.error());
   }
   return {};
@@ -90,7 +90,8 @@ std::expected<void, std::string> ClickHouseStore::apply_migration(int version) {
       if (column.since != version) continue;
       auto present = writer_.query(
           "SELECT count() FROM system.columns WHERE database = " + quote_string(url_.database) +
-              " AND table = " + quote_string(table.name) + " AND name = " + quote_string(column.name),
+              " AND table = " + quote_string(table.name) +
+              " AND name = " + quote_string(column.name),
           options_.read_timeout);
       if (!present) return std::unexpected(present.error());
       if (present->starts_with("1")) continue;
@@ -160,11 +161,13 @@ std::expected<void, std::string> ClickHouseStore::drop_stored(const TableSchema&
     }
     sql += quote_identifier(table.id_column) + " IN (" + in + ") FORMAT TabSeparated";
     auto found = writer_.query(sql, options_.read_timeout);
-    if (!found) return std::unexpected("dedup query on " + std::string(table.name) + ": " + found.error());
+    if (!found)
+      return std::unexpected("dedup query on " + std::string(table.name) + ": " + found.error());
     for (auto line : lines_of(*found)) stored.emplace(line);
   }
   if (stored.empty()) return {};
-  std::erase_if(rows, [&](const Row* r) { return stored.contains(string_of(*r, table.id_column)); });
+  std::erase_if(rows,
+                [&](const Row* r) { return stored.contains(string_of(*r, table.id_column)); });
   return {};
 }
 
@@ -181,8 +184,9 @@ std::expected<bool, std::string> ClickHouseStore::contains(TargetKind kind, cons
   int64_t from = *created / 1000 - 86400;
   std::string column = kind == TargetKind::kInference ? "id" : "episode_id";
   std::string sql = "SELECT count() FROM " + quote_identifier(url_.database) +
-                    ".requests WHERE timestamp >= toDateTime(" + std::to_string(std::max<int64_t>(0, from)) +
-                    ") AND " + column + " = " + quote_string(id);
+                    ".requests WHERE timestamp >= toDateTime(" +
+                    std::to_string(std::max<int64_t>(0, from)) + ") AND " + column + " = " +
+                    quote_string(id);
   std::lock_guard lock(read_mutex_);
   auto count = reader_.query(sql, options_.read_timeout);
   if (!count) return std::unexpected(count.error());
@@ -193,10 +197,11 @@ std::expected<std::string, std::string> ClickHouseStore::drop_before(int yyyymm)
   std::string done;
   std::lock_guard lock(write_mutex_);
   for (const auto& table : schemas()) {
-    auto parts = writer_.query("SELECT DISTINCT partition FROM system.parts WHERE database = " +
-                                   quote_string(url_.database) + " AND table = " +
-                                   quote_string(table.name) + " AND active FORMAT TabSeparated",
-                               options_.read_timeout);
+    auto parts =
+        writer_.query("SELECT DISTINCT partition FROM system.parts WHERE database = " +
+                          quote_string(url_.database) + " AND table = " + quote_string(table.name) +
+                          " AND active FORMAT TabSeparated",
+                      options_.read_timeout);
     if (!parts) return std::unexpected(parts.error());
     for (auto line : lines_of(*parts)) {
       std::string_view p = line;

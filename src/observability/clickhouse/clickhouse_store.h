@@ -36,8 +36,10 @@ class ClickHouseStore final : public Store {
 
  private:
   std::expected<void, std::string> apply_migration(int version);
-  std::expected<void, std::string> insert(const TableSchema& table, std::span<const Row* const> rows);
-  std::expected<void, std::string> drop_stored(const TableSchema& table, std::vector<const Row*>& rows);
+  std::expected<void, std::string> insert(const TableSchema& table,
+                                          std::span<const Row* const> rows);
+  std::expected<void, std::string> drop_stored(const TableSchema& table,
+                                               std::vector<const Row*>& rows);
 
   Url url_;
   StoreOptions options_;

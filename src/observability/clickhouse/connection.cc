@@ -62,7 +62,8 @@ std::expected<std::string, std::string> Connection::perform(const std::string& u
 
 std::expected<std::string, std::string> Connection::query(std::string_view sql,
                                                           std::chrono::milliseconds timeout,
-                                                          std::string_view settings, bool database) {
+                                                          std::string_view settings,
+                                                          bool database) {
   std::string url = url_.base + "/?";
   if (database) url += "database=" + url_.database + "&";
   if (!settings.empty()) url += std::string(settings) + "&";

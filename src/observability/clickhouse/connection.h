@@ -22,8 +22,10 @@ class Connection {
   // Runs `sql` (for an INSERT: the statement, a newline, then the data). Returns the response
   // body; a non-200 answer is an error carrying ClickHouse's message. `settings` are extra URL
   // parameters ("a=1&b=2"). `database`: run in the URL's database (false: before it exists).
-  std::expected<std::string, std::string> query(std::string_view sql, std::chrono::milliseconds timeout,
-                                                std::string_view settings = {}, bool database = true);
+  std::expected<std::string, std::string> query(std::string_view sql,
+                                                std::chrono::milliseconds timeout,
+                                                std::string_view settings = {},
+                                                bool database = true);
   // GET /ping: "Ok." when the server is up.
   std::expected<void, std::string> ping(std::chrono::milliseconds timeout);
 

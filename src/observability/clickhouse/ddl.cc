@@ -6,15 +6,24 @@ namespace sb::observability::clickhouse {
 
 std::string_view type_name(ColumnType type) {
   switch (type) {
-    case ColumnType::kUuid: return "UUID";
-    case ColumnType::kDateTime: return "DateTime";
-    case ColumnType::kString: return "String";
-    case ColumnType::kBool: return "UInt8";
-    case ColumnType::kUInt16: return "UInt16";
-    case ColumnType::kNullableUInt32: return "Nullable(UInt32)";
-    case ColumnType::kFloat64: return "Float64";
-    case ColumnType::kNullableFloat64: return "Nullable(Float64)";
-    case ColumnType::kStringArray: return "Array(String)";
+    case ColumnType::kUuid:
+      return "UUID";
+    case ColumnType::kDateTime:
+      return "DateTime";
+    case ColumnType::kString:
+      return "String";
+    case ColumnType::kBool:
+      return "UInt8";
+    case ColumnType::kUInt16:
+      return "UInt16";
+    case ColumnType::kNullableUInt32:
+      return "Nullable(UInt32)";
+    case ColumnType::kFloat64:
+      return "Float64";
+    case ColumnType::kNullableFloat64:
+      return "Nullable(Float64)";
+    case ColumnType::kStringArray:
+      return "Array(String)";
   }
   return "String";
 }

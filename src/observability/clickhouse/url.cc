@@ -88,7 +88,9 @@ std::expected<Url, std::string> parse_url(std::string_view text,
   return url;
 }
 
-std::string quote_identifier(std::string_view name) { return "`" + std::string(name) + "`"; }
+std::string quote_identifier(std::string_view name) {
+  return "`" + std::string(name) + "`";
+}
 
 std::string quote_string(std::string_view text) {
   std::string out = "'";

@@ -11,11 +11,11 @@
 namespace sb::observability::clickhouse {
 
 struct Url {
-  std::string base;      // "http://host:8123", no trailing slash
+  std::string base;  // "http://host:8123", no trailing slash
   std::string user = "default";
   std::string password;
   std::string database = "default";
-  std::string query;     // extra URL parameters, passed on every request ("" or "a=b&c=d")
+  std::string query;  // extra URL parameters, passed on every request ("" or "a=b&c=d")
 
   std::string redacted() const;  // for logs: the password never appears
 };

@@ -21,15 +21,20 @@ constexpr std::string_view kIndexes[] = {
 };
 
 // SQLite keeps what ClickHouse keeps, except the tag arrays (json_each(tags) serves instead).
-bool stored_here(const Column& c) { return c.type != ColumnType::kStringArray; }
+bool stored_here(const Column& c) {
+  return c.type != ColumnType::kStringArray;
+}
 
 std::string_view sql_type(ColumnType type) {
   switch (type) {
     case ColumnType::kFloat64:
-    case ColumnType::kNullableFloat64: return "REAL";
+    case ColumnType::kNullableFloat64:
+      return "REAL";
     case ColumnType::kUuid:
-    case ColumnType::kString: return "TEXT";
-    default: return "INTEGER";
+    case ColumnType::kString:
+      return "TEXT";
+    default:
+      return "INTEGER";
   }
 }
 
@@ -69,7 +74,8 @@ SqliteStore::~SqliteStore() {
   sqlite3_close_v2(reader_);
 }
 
-std::expected<std::unique_ptr<SqliteStore>, std::string> SqliteStore::open(const std::string& path) {
+std::expected<std::unique_ptr<SqliteStore>, std::string> SqliteStore::open(
+    const std::string& path) {
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -86,9 +92,10 @@ std::expected<std::unique_ptr<SqliteStore>, std::string> SqliteStore::open(const
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, writer, reader));
   // WAL: readers never wait for the writer; NORMAL: durable across a process crash (not a
   // power cut), without an fsync per commit.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                             "PRAGMA busy_timeout=5000"}) {
-    if (auto ok = store->exec(writer, pragma); !ok) return std::unexpected(path + ": " + ok.error());
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000"}) {
+    if (auto ok = store->exec(writer, pragma); !ok)
+      return std::unexpected(path + ": " + ok.error());
   }
   store->exec(reader, "PRAGMA busy_timeout=5000");
   store->exec(reader, "PRAGMA query_only=1");

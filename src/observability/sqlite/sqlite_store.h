@@ -33,7 +33,8 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(std::string path, sqlite3* writer, sqlite3* reader);
   std::expected<void, std::string> exec(sqlite3* db, const std::string& sql);
-  std::expected<void, std::string> insert(sqlite3_stmt* stmt, const TableSchema& table, const Row& row);
+  std::expected<void, std::string> insert(sqlite3_stmt* stmt, const TableSchema& table,
+                                          const Row& row);
   std::expected<sqlite3_stmt*, std::string> insert_statement(const TableSchema& table);
 
   std::string path_;

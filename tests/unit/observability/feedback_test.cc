@@ -11,14 +11,15 @@ namespace {
 
 std::map<std::string, config::MetricConfig> metrics() {
   return {
-      {"thumbs_up", {.name = "thumbs_up", .type = "boolean", .optimize = "max", .level = "inference"}},
+      {"thumbs_up",
+       {.name = "thumbs_up", .type = "boolean", .optimize = "max", .level = "inference"}},
       {"score", {.name = "score", .type = "float", .optimize = "max", .level = "inference"}},
       {"solved", {.name = "solved", .type = "boolean", .optimize = "max", .level = "episode"}},
   };
 }
 
-std::string body(const std::string& metric, const std::string& value, const std::string& target = "inference_id",
-                 const std::string& extra = "") {
+std::string body(const std::string& metric, const std::string& value,
+                 const std::string& target = "inference_id", const std::string& extra = "") {
   return R"({"metric_name":")" + metric + R"(","value":)" + value + R"(,")" + target + R"(":")" +
          ids::uuid_v7() + "\"" + extra + "}";
 }
@@ -30,7 +31,8 @@ Error error_of(const std::string& text) {
 }
 
 TEST(Feedback, AcceptsABooleanMetricOnAnInference) {
-  auto r = parse_feedback(body("thumbs_up", "true", "inference_id", R"(,"tags":{"k":"v"},"dryrun":true)"), metrics());
+  auto r = parse_feedback(
+      body("thumbs_up", "true", "inference_id", R"(,"tags":{"k":"v"},"dryrun":true)"), metrics());
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->metric_type, "boolean");
   EXPECT_EQ(r->target_kind, TargetKind::kInference);
@@ -77,10 +79,12 @@ TEST(Feedback, CommentsGoOnEitherTargetAndDemonstrationsOnInferences) {
 TEST(Feedback, NeedsExactlyOneTarget) {
   std::string id = ids::uuid_v7();
   error_of(R"({"metric_name":"thumbs_up","value":true})");
-  error_of(R"({"metric_name":"thumbs_up","value":true,"inference_id":")" + id + R"(","episode_id":")" + id + "\"}");
+  error_of(R"({"metric_name":"thumbs_up","value":true,"inference_id":")" + id +
+           R"(","episode_id":")" + id + "\"}");
   error_of(R"({"metric_name":"thumbs_up","value":true,"inference_id":"not-a-uuid"})");
   // A UUIDv4 is not an id this gateway made.
-  error_of(R"({"metric_name":"thumbs_up","value":true,"inference_id":"1b4e28ba-2fa1-41d2-883f-0016d3cca427"})");
+  error_of(
+      R"({"metric_name":"thumbs_up","value":true,"inference_id":"1b4e28ba-2fa1-41d2-883f-0016d3cca427"})");
 }
 
 TEST(Feedback, RefusesMalformedBodies) {
@@ -94,7 +98,8 @@ TEST(Feedback, RefusesMalformedBodies) {
 }
 
 TEST(Feedback, RowCarriesTheValueAsTextAndAsANumber) {
-  auto b = parse_feedback(body("thumbs_up", "true", "inference_id", R"(,"tags":{"who":"me"})"), metrics());
+  auto b = parse_feedback(body("thumbs_up", "true", "inference_id", R"(,"tags":{"who":"me"})"),
+                          metrics());
   auto row = feedback_row(*b, "fid", 1717243200999);
   EXPECT_EQ(row.table, Table::kFeedback);
   EXPECT_EQ(row.values.at("id").as_string(), "fid");

@@ -27,14 +27,17 @@ class FakeStore final : public Store {
   std::string_view name() const override { return "sqlite"; }
   std::string describe() const override { return "fake"; }
   std::expected<void, std::string> migrate() override { return up(); }
-  std::expected<void, std::string> ping() override { return mode == Mode::kDown ? up() : std::expected<void, std::string>{}; }
+  std::expected<void, std::string> ping() override {
+    return mode == Mode::kDown ? up() : std::expected<void, std::string>{};
+  }
   std::expected<void, std::string> write(std::span<const Row> rows, bool replay) override {
     while (hold) std::this_thread::sleep_for(1ms);
     if (mode == Mode::kDown) return up();
     if (mode == Mode::kRefuseData) return std::unexpected("Cannot parse input");
     std::lock_guard lock(mutex_);
     for (const auto& r : rows) {
-      auto key = std::make_pair(r.table, std::string(r.values.at(schema_of(r.table).id_column).as_string()));
+      auto key = std::make_pair(r.table,
+                                std::string(r.values.at(schema_of(r.table).id_column).as_string()));
       if (replay && stored_.contains(key)) continue;
       ++stored_[key];
     }
@@ -149,7 +152,8 @@ TEST(Recorder, AWriteThatFailsAfterLandingIsNotDuplicatedByTheReplay) {
   Harness h;
   h.store->mode = FakeStore::Mode::kWriteThenFail;
   for (int i = 0; i < 5; ++i) h.recorder->record(sample_record());
-  EXPECT_TRUE(eventually([&] { return h.store->count(Table::kRequests) == 5 && stats().spool_bytes.load() == 0; }));
+  EXPECT_TRUE(eventually(
+      [&] { return h.store->count(Table::kRequests) == 5 && stats().spool_bytes.load() == 0; }));
   h.recorder->stop();
   EXPECT_EQ(h.store->duplicates(), 0u);
 }
@@ -237,7 +241,8 @@ TEST(Recorder, ReplaysASpoolLeftByAnEarlierRun) {
   }
   auto fake = std::make_unique<FakeStore>();
   auto* store = fake.get();
-  auto recorder = Recorder::start(std::move(fake), *Spool::open({.dir = dir.path()}), {.flush_interval = 10ms});
+  auto recorder =
+      Recorder::start(std::move(fake), *Spool::open({.dir = dir.path()}), {.flush_interval = 10ms});
   EXPECT_TRUE(eventually([&] { return store->count(Table::kRequests) == 2; }));
   recorder->stop();
 }

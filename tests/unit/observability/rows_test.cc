@@ -46,7 +46,8 @@ TEST(Rows, OneInferenceMakesRequestParamsAndOneRowPerAttempt) {
   EXPECT_EQ(params.at("max_tokens").as_int64(), 64);
   EXPECT_TRUE(params.at("top_p").is_null());
   EXPECT_EQ(params.at("tools").as_string(), R"([{"type":"function"}])");
-  EXPECT_EQ(params.at("params").as_string(), R"({"temperature":5E-1,"max_completion_tokens":64,"seed":7})");
+  EXPECT_EQ(params.at("params").as_string(),
+            R"({"temperature":5E-1,"max_completion_tokens":64,"seed":7})");
 
   const auto& failed = find(rows, Table::kModelInferences, 0)->values;
   EXPECT_EQ(failed.at("request_id").as_string(), record->id);
@@ -96,10 +97,10 @@ TEST(Rows, EncodeDecodeRoundTrips) {
 }
 
 TEST(Rows, DecodeRefusesGarbage) {
-  EXPECT_FALSE(decode_rows("requests\t{\"a\":1}"));      // no newline
-  EXPECT_FALSE(decode_rows("nope\t{}\n"));               // unknown table
-  EXPECT_FALSE(decode_rows("requests\tnot json\n"));     // bad JSON
-  EXPECT_FALSE(decode_rows("requests {}\n"));            // no tab
+  EXPECT_FALSE(decode_rows("requests\t{\"a\":1}"));   // no newline
+  EXPECT_FALSE(decode_rows("nope\t{}\n"));            // unknown table
+  EXPECT_FALSE(decode_rows("requests\tnot json\n"));  // bad JSON
+  EXPECT_FALSE(decode_rows("requests {}\n"));         // no tab
   EXPECT_TRUE(decode_rows(""));
 }
 

@@ -22,7 +22,9 @@ std::vector<Row> batch(int n, int tag) {
   return rows;
 }
 
-int tag_of(const Spool::Entry& e) { return static_cast<int>(e.rows.at(0).values.at("batch").as_int64()); }
+int tag_of(const Spool::Entry& e) {
+  return static_cast<int>(e.rows.at(0).values.at("batch").as_int64());
+}
 
 std::vector<fs::path> segments(const std::string& dir) {
   std::vector<fs::path> out;

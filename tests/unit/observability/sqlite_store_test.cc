@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fstream>
+
 #include "test_util.h"
 
 namespace sb::observability::sqlite {
@@ -16,7 +18,8 @@ int64_t count(const std::string& path, const std::string& sql) {
   sqlite3_open(path.c_str(), &db);
   sqlite3_stmt* stmt = nullptr;
   int64_t n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
     n = sqlite3_column_int64(stmt, 0);
   }
   sqlite3_finalize(stmt);
@@ -62,8 +65,13 @@ TEST(SqliteStore, WritesEveryTableAndIgnoresReplayedRows) {
   EXPECT_EQ(count(path, "SELECT count(*) FROM inference_params"), 1);
   EXPECT_EQ(count(path, "SELECT count(*) FROM model_inferences"), 2);
   EXPECT_EQ(count(path, "SELECT prompt_tokens + completion_tokens FROM requests"), 8);
-  EXPECT_EQ(count(path, "SELECT count(*) FROM model_inferences WHERE status = 'error' AND attempt = 1"), 1);
-  EXPECT_EQ(count(path, "SELECT count(*) FROM requests, json_each(requests.tags) WHERE json_each.key = 'user'"), 1);
+  EXPECT_EQ(
+      count(path, "SELECT count(*) FROM model_inferences WHERE status = 'error' AND attempt = 1"),
+      1);
+  EXPECT_EQ(
+      count(path,
+            "SELECT count(*) FROM requests, json_each(requests.tags) WHERE json_each.key = 'user'"),
+      1);
 }
 
 TEST(SqliteStore, FindsInferencesAndEpisodes) {
@@ -112,16 +120,21 @@ TEST(SqliteStore, UpgradesAVersionOneFile) {
   }
   auto store = open_migrated(path);
   EXPECT_EQ(count(path, "PRAGMA user_version"), 2);
-  EXPECT_EQ(count(path, "SELECT count(*) FROM pragma_table_info('requests') WHERE name = 'cache_write_tokens'"), 1);
+  EXPECT_EQ(
+      count(path,
+            "SELECT count(*) FROM pragma_table_info('requests') WHERE name = 'cache_write_tokens'"),
+      1);
   std::vector<Row> rows;
   append_rows(*sample_record(), rows);
   EXPECT_TRUE(store->write(rows, false));
 }
 
-TEST(SqliteStore, ReportsAnUnopenableFile) {
+TEST(SqliteStore, ReportsAPathItCannotCreate) {
   TempDir dir;
-  auto store = SqliteStore::open(dir.path());  // a directory
-  if (store) EXPECT_FALSE((*store)->migrate());
+  std::ofstream(dir.file("plain")) << "a file, not a directory";
+  auto store = SqliteStore::open(dir.file("plain/sb.db"));
+  ASSERT_FALSE(store);
+  EXPECT_NE(store.error().find("plain"), std::string::npos);
 }
 
 }  // namespace

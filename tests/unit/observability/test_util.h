@@ -51,24 +51,40 @@ inline std::shared_ptr<InferenceRecord> sample_record(std::string model = "gpt")
   r->reasoning_text = "thinking";
   r->tool_calls_json = "[]";
   r->finish_reason = "stop";
-  r->params_json = R"({"temperature":0.5,"max_completion_tokens":64,"tools":[{"type":"function"}],"seed":7})";
+  r->params_json =
+      R"({"temperature":0.5,"max_completion_tokens":64,"tools":[{"type":"function"}],"seed":7})";
   r->tags_json = R"({"user":"u1","team":"a"})";
-  r->usage = api::Usage{.input_tokens = 3, .output_tokens = 5, .reasoning_tokens = 2,
-                        .cache_read_tokens = 1, .cache_write_tokens = 0};
+  r->usage = api::Usage{.input_tokens = 3,
+                        .output_tokens = 5,
+                        .reasoning_tokens = 2,
+                        .cache_read_tokens = 1,
+                        .cache_write_tokens = 0};
   r->latency_us = 12500;
   r->ttft_us = 3000;
   r->upstream_us = 11000;
-  r->attempts.push_back(AttemptRecord{.id = ids::uuid_v7(), .number = 1, .model = model,
-                                      .provider = "first", .provider_type = "openai",
-                                      .upstream_model = "x", .http_status = 500,
-                                      .error_code = "upstream_server_error", .error = "boom",
-                                      .latency_us = 1000, .raw_request = "{\"a\":1}",
+  r->attempts.push_back(AttemptRecord{.id = ids::uuid_v7(),
+                                      .number = 1,
+                                      .model = model,
+                                      .provider = "first",
+                                      .provider_type = "openai",
+                                      .upstream_model = "x",
+                                      .http_status = 500,
+                                      .error_code = "upstream_server_error",
+                                      .error = "boom",
+                                      .latency_us = 1000,
+                                      .raw_request = "{\"a\":1}",
                                       .raw_response = "oops"});
-  r->attempts.push_back(AttemptRecord{.id = ids::uuid_v7(), .number = 2, .model = model,
-                                      .provider = "second", .provider_type = "openai",
-                                      .upstream_model = "gpt-4o-2024", .http_status = 200,
-                                      .latency_us = 10000, .ttft_us = 2000,
-                                      .usage = r->usage, .raw_request = "{}",
+  r->attempts.push_back(AttemptRecord{.id = ids::uuid_v7(),
+                                      .number = 2,
+                                      .model = model,
+                                      .provider = "second",
+                                      .provider_type = "openai",
+                                      .upstream_model = "gpt-4o-2024",
+                                      .http_status = 200,
+                                      .latency_us = 10000,
+                                      .ttft_us = 2000,
+                                      .usage = r->usage,
+                                      .raw_request = "{}",
                                       .raw_response = "data: {}"});
   return r;
 }
