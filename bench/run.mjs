@@ -366,7 +366,6 @@ async function main() {
 
   results.finished_at = new Date().toISOString();
   results.loadavg_end = loadavg()[0];
-  if (portkey?.dir) rmSync(portkey.dir, { recursive: true, force: true });
 }
 
 // perf record of the gateway while wrk saturates it; hot spots by self time and inclusive time.
@@ -418,6 +417,7 @@ async function profile(target, pid) {
 
 async function setUpPortkey(mock, targets) {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-portkey-')); // throwaway install
+  throwaway.push(dir);
   writeFileSync(join(dir, 'package.json'), '{"private":true,"type":"module"}');
   log(`installing @portkey-ai/gateway@${PORTKEY_VERSION} into ${dir}`);
   await run('sh', ['-c', `cd '${dir}' && npm install --no-audit --no-fund --loglevel=error @portkey-ai/gateway@${PORTKEY_VERSION}`], {
@@ -439,7 +439,10 @@ async function setUpPortkey(mock, targets) {
   const ask = async (b) => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: Object.fromEntries(headers.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 2)])),
+      headers: {
+        'content-type': 'application/json',
+        ...Object.fromEntries(headers.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 2)])),
+      },
       body: JSON.stringify(b),
     });
     return { status: res.status, text: await res.text() };
@@ -462,13 +465,14 @@ async function setUpPortkey(mock, targets) {
   return { dir, streams };
 }
 
+const throwaway = [work];
 try {
   await main();
 } finally {
   for (const p of procs.reverse()) await stop(p);
+  if (!process.env.SB_BENCH_KEEP) for (const d of throwaway) rmSync(d, { recursive: true, force: true });
 }
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n');
 writeReport(results, join(ROOT, 'docs/benchmarks.md'), { peers: PEERS });
-rmSync(work, { recursive: true, force: true });
 log('wrote bench/results/latest.json and docs/benchmarks.md');
