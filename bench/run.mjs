@@ -192,7 +192,7 @@ async function wrk(target, file, { connections = CONNS, seconds = SECONDS } = {}
   r.rps = r.requests / (r.duration_us / 1e6);
   r.errors_total = Object.values(r.errors).reduce((a, b) => a + b, 0);
   r.cpu_us_per_request = (cpu * 1000) / Math.max(1, r.requests);
-  r.command = `SB_BODY=${file.split('/').pop()} wrk ${base.join(' ')} -d${seconds}s ${url}`;
+  r.command = `SB_BODY=${file.split('/').pop()} wrk ${base.join(' ')} -d${seconds}s ${url}`.replace(ROOT + '/', '');
   return r;
 }
 
@@ -458,7 +458,7 @@ async function setUpPortkey(mock, targets) {
     version: PORTKEY_VERSION,
     streams,
     stream_probe: streams ? 'ok' : `HTTP ${s.status}: ${s.text.slice(0, 200)}`,
-    log_excerpt: streams ? '' : readFileSync(join(work, 'portkey.log'), 'utf8').split('\n').filter((l) => /Error|error/.test(l)).slice(0, 3).join('\n'),
+    log_excerpt: streams ? '' : (readFileSync(join(work, 'portkey.log'), 'utf8').match(/\w*Error: [^\n]*/) ?? [''])[0],
   };
   targets.portkey = { name: 'portkey', port, path: '/v1/chat/completions', headers, models: UPSTREAM, pids: () => [p.child.pid] };
   results.rss_kb.portkey_idle = rssKb(p.child.pid);

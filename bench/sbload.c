@@ -59,6 +59,7 @@ typedef struct {
   char line[64];
   size_t line_len;
   int got_first;  // first content frame seen
+  uint32_t events;  // what epoll watches now
   int bol, data_match, content_match;
 } Conn;
 
@@ -107,9 +108,12 @@ static void die(const char *what) {
   exit(2);
 }
 
+// Changes what epoll watches, skipping the system call when nothing changes.
 static void watch(Conn *c, uint32_t events, int op) {
+  if (op == EPOLL_CTL_MOD && c->events == events) return;
   struct epoll_event ev = {.events = events, .data.ptr = c};
   if (epoll_ctl(ep, op, c->fd, &ev) < 0) die("epoll_ctl");
+  c->events = events;
 }
 
 static void open_conn(Conn *c) {
@@ -501,6 +505,7 @@ int main(int argc, char **argv) {
   conns = calloc((size_t)opt.connections, sizeof *conns);
   int opened = 0;
   uint64_t all_open_ns = 0, hold_until = 0, next_rss_ns = 0;
+  int timer_armed = 0;
   long rss_all_open = -1, rss_max = -1;
   struct epoll_event events[512];
   for (;;) {
@@ -523,6 +528,7 @@ int main(int argc, char **argv) {
       break;
     }
     if (opt.rate > 0) {
+      uint64_t due_before = next_due_ns;
       while (next_due_ns <= now && next_due_ns < t_end_ns) {
         // Give the due request to an idle connection, else queue it.
         Conn *idle = NULL;
@@ -539,10 +545,13 @@ int main(int argc, char **argv) {
         ++issued;
         next_due_ns += rate_interval_ns;
       }
-      struct itimerspec its = {0};
-      its.it_value.tv_sec = (time_t)(next_due_ns / 1000000000ull);
-      its.it_value.tv_nsec = (long)(next_due_ns % 1000000000ull);
-      timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+      if (next_due_ns != due_before || !timer_armed) {
+        struct itimerspec its = {0};
+        its.it_value.tv_sec = (time_t)(next_due_ns / 1000000000ull);
+        its.it_value.tv_nsec = (long)(next_due_ns % 1000000000ull);
+        timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+        timer_armed = 1;
+      }
     }
     int n = epoll_wait(ep, events, 512, opt.hold ? 50 : 100);
     if (n < 0 && errno != EINTR) die("epoll_wait");
