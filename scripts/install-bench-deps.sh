@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what `make bench` needs beyond `make test`: wrk (saturation load) and nginx (the
-# reverse-proxy reference). Only what is missing. Bench-only: `make test` never calls this.
+# Installs what `make bench` needs beyond `make test`: wrk (saturation load), nginx (the
+# reverse-proxy reference) and perf (the profile; the bench goes on without it if the kernel
+# refuses). Only what is missing. Bench-only: `make test` never calls this.
 set -euo pipefail
 
-packages=(wrk nginx-light)
+packages=(wrk nginx-light linux-perf)
 
 missing=()
 for p in "${packages[@]}"; do
