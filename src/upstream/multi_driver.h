@@ -65,7 +65,10 @@ class MultiDriver : public std::enable_shared_from_this<MultiDriver> {
   boost::asio::io_context& io_;
   DoneFn on_done_;
   CURLM* multi_ = nullptr;
-  boost::asio::steady_timer timer_;
+  using Timer = boost::asio::steady_timer;
+  Timer timer_;
+  bool timer_armed_ = false;  // a wait on timer_ is pending for curl's current deadline
+  bool zero_posted_ = false;  // an "as soon as possible" timeout action is queued
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
 };
 
