@@ -59,7 +59,8 @@ void read_circuit_breaker(TableReader& r, CircuitBreakerConfig& out) {
   const toml::table* t = r.table("circuit_breaker");
   if (!t) return;
   TableReader b(*t, r.key_path("circuit_breaker"), r.diag());
-  if (auto v = b.integer("failure_threshold", 1, 1000000)) out.failure_threshold = static_cast<int>(*v);
+  if (auto v = b.integer("failure_threshold", 1, 1000000))
+    out.failure_threshold = static_cast<int>(*v);
   if (auto v = b.number("failure_ratio", 0)) out.failure_ratio = *v;
   if (auto v = b.integer("min_requests", 1, 1000000)) out.min_requests = static_cast<int>(*v);
   if (auto v = b.positive_millis("window_ms")) out.window = *v;
@@ -130,8 +131,9 @@ void read_auth(TableReader& r, AuthConfig& out) {
         a.error_at(k.line, "keys", loc.error());
       } else if (loc->kind == CredentialLocation::Kind::kDynamic ||
                  loc->kind == CredentialLocation::Kind::kNone) {
-        a.error_at(k.line, "keys", "a client key must come from env::VAR, path::FILE or "
-                                   "path_from_env::VAR");
+        a.error_at(k.line, "keys",
+                   "a client key must come from env::VAR, path::FILE or "
+                   "path_from_env::VAR");
       } else {
         out.keys.push_back(*loc);
       }

@@ -75,7 +75,7 @@ struct GatewayLimits {
 
 // Ours: per-provider circuit breakers (DESIGN §6).
 struct CircuitBreakerConfig {
-  int failure_threshold = 5;  // consecutive failures that open it
+  int failure_threshold = 5;   // consecutive failures that open it
   double failure_ratio = 0.5;  // or this share of failures ...
   int min_requests = 20;       // ... over at least this many attempts in the window
   Millis window{30000};
@@ -89,10 +89,10 @@ struct ObservabilityConfig {
   uint32_t flush_interval_ms = 100;
   uint32_t max_rows = 1000;
   // Ours: the never-block, never-lose machinery (docs/observability.md).
-  std::string spool_dir = "data/spool";    // journal of batches the store could not take
-  uint64_t spool_max_bytes = 1ull << 30;   // beyond it, rows are dropped (counted, logged)
-  uint32_t queue_capacity = 10000;         // inferences held in memory; beyond, spill to spool
-  uint32_t retention_months = 0;           // drop monthly partitions older than this; 0: keep
+  std::string spool_dir = "data/spool";   // journal of batches the store could not take
+  uint64_t spool_max_bytes = 1ull << 30;  // beyond it, rows are dropped (counted, logged)
+  uint32_t queue_capacity = 10000;        // inferences held in memory; beyond, spill to spool
+  uint32_t retention_months = 0;          // drop monthly partitions older than this; 0: keep
 };
 
 // Client API keys (ours): [gateway.auth] keys = ["env::VAR", ...]; TENSORZERO_API_KEY adds to them.

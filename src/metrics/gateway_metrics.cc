@@ -97,9 +97,9 @@ GatewayMetrics::GatewayMetrics(std::shared_ptr<Registry> registry, LabelPolicy p
                   {"model", "provider"}, kLatencyBounds);
   // request_count and error_count share their labels so the manual's
   // rate(tensorzero_error_count[5m]) / rate(tensorzero_request_count[5m]) matches series.
-  f_.request_count = r.counter("tensorzero_request_count",
-                               "Inference requests by answering model and provider",
-                               {"model", "provider"});
+  f_.request_count =
+      r.counter("tensorzero_request_count", "Inference requests by answering model and provider",
+                {"model", "provider"});
   f_.token_usage = r.counter("tensorzero_token_usage",
                              "Tokens by model and kind (prompt, completion, reasoning, cached), "
                              "as the providers reported them",

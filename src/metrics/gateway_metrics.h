@@ -65,17 +65,17 @@ class GatewayMetrics : public std::enable_shared_from_this<GatewayMetrics> {
   void record(Shard& shard, const observability::InferenceRecord& record) const;
 
   struct Families {
-    FamilyId request_duration;  // tensorzero_request_duration_seconds {model, provider}
-    FamilyId request_count;     // tensorzero_request_count {model, provider}
-    FamilyId token_usage;       // tensorzero_token_usage {model, kind}
-    FamilyId error_count;       // tensorzero_error_count {model, provider}
+    FamilyId request_duration;    // tensorzero_request_duration_seconds {model, provider}
+    FamilyId request_count;       // tensorzero_request_count {model, provider}
+    FamilyId token_usage;         // tensorzero_token_usage {model, kind}
+    FamilyId error_count;         // tensorzero_error_count {model, provider}
     FamilyId requests_by_status;  // switchboard_requests_total {model, provider, status}
     FamilyId errors_by_type;      // switchboard_errors_total {type}
-    FamilyId overhead;          // switchboard_gateway_overhead_seconds {model, provider}
-    FamilyId ttft;              // switchboard_time_to_first_token_seconds {model, provider}
-    FamilyId attempts;          // switchboard_upstream_attempts_total {model, provider, outcome}
-    FamilyId retries;           // switchboard_upstream_retries_total {model, provider, outcome}
-    FamilyId fallbacks;         // switchboard_upstream_fallbacks_total {model, provider, outcome}
+    FamilyId overhead;            // switchboard_gateway_overhead_seconds {model, provider}
+    FamilyId ttft;                // switchboard_time_to_first_token_seconds {model, provider}
+    FamilyId attempts;            // switchboard_upstream_attempts_total {model, provider, outcome}
+    FamilyId retries;             // switchboard_upstream_retries_total {model, provider, outcome}
+    FamilyId fallbacks;           // switchboard_upstream_fallbacks_total {model, provider, outcome}
   };
 
  private:

@@ -16,17 +16,17 @@ namespace sb::observability {
 
 // One upstream attempt (retries, failures and fallbacks included).
 struct AttemptRecord {
-  std::string id;  // UUIDv7 of this model inference
-  int number = 0;  // 1-based order within the inference
-  std::string model;          // configured model key
-  std::string provider;       // provider name within the model
-  std::string provider_type;  // "openai", "anthropic", ...
-  std::string upstream_model; // provider-side model name
-  int http_status = 0;        // 0: no response
-  std::string error_code;     // "" on success; else sb::error_code_name
-  std::string error;          // "" on success
+  std::string id;              // UUIDv7 of this model inference
+  int number = 0;              // 1-based order within the inference
+  std::string model;           // configured model key
+  std::string provider;        // provider name within the model
+  std::string provider_type;   // "openai", "anthropic", ...
+  std::string upstream_model;  // provider-side model name
+  int http_status = 0;         // 0: no response
+  std::string error_code;      // "" on success; else sb::error_code_name
+  std::string error;           // "" on success
   int64_t latency_us = 0;
-  int64_t ttft_us = 0;            // streaming: first event
+  int64_t ttft_us = 0;  // streaming: first event
   std::optional<api::Usage> usage;
   std::string raw_request;   // bounded; never carries credentials (headers are not stored)
   std::string raw_response;  // bounded
@@ -38,20 +38,20 @@ struct InferenceRecord {
   int64_t timestamp_ms = 0;
   std::string endpoint;  // "chat_completions" | "embeddings"
   bool stream = false;
-  bool dryrun = false;   // when true, stores skip it (metrics still count it)
+  bool dryrun = false;  // when true, stores skip it (metrics still count it)
 
   std::string model_requested;  // the client's model string (never a metrics label)
   std::string model;            // configured model key that answered ("" when none)
   std::string provider;         // provider name that answered
   std::string provider_type;
-  std::string upstream_model;   // as the upstream reported it
+  std::string upstream_model;  // as the upstream reported it
 
   int http_status = 0;
   std::string status;      // "ok" | "error" | "cancelled"
   std::string error_code;  // sb::error_code_name, "" when ok
   std::string error;
 
-  std::string input_json;       // the request's messages as OpenAI JSON
+  std::string input_json;  // the request's messages as OpenAI JSON
   std::string output_text;
   std::string reasoning_text;
   std::string tool_calls_json;  // "[]" when none

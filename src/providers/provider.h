@@ -72,10 +72,10 @@ class Codec {
   virtual bool supports_embeddings() const { return false; }
   virtual std::expected<OutboundRequest, Error> encode_embeddings(
       const api::EmbeddingRequest& request, const Target& target) const {
-    return std::unexpected(make_error(ErrorCode::kInvalidRequest,
-                                      "provider type '" + std::string(target.provider->type) +
-                                          "' does not serve embeddings",
-                                      "model"));
+    return std::unexpected(make_error(
+        ErrorCode::kInvalidRequest,
+        "provider type '" + std::string(target.provider->type) + "' does not serve embeddings",
+        "model"));
   }
   virtual std::expected<api::EmbeddingResponse, Error> decode_embeddings(
       std::string_view body) const {

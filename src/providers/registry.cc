@@ -3,10 +3,10 @@
 
 #include <algorithm>
 
-#include "providers/azure/codec.h"
-#include "providers/ollama/codec.h"
 #include "providers/anthropic/codec.h"
+#include "providers/azure/codec.h"
 #include "providers/gemini/codec.h"
+#include "providers/ollama/codec.h"
 #include "providers/openai/codec.h"
 #include "providers/provider.h"
 #include "providers/unsupported_codec.h"

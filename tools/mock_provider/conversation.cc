@@ -88,7 +88,8 @@ Turn make_turn(const TurnInput& in, const Directives& d, std::uint64_t id) {
   } else {
     t.answer = answer_text(in, d);
     // Assistant prefill: continue the answer after the text the request already holds.
-    if (!in.prefill.empty() && t.answer.starts_with(in.prefill)) t.answer.erase(0, in.prefill.size());
+    if (!in.prefill.empty() && t.answer.starts_with(in.prefill))
+      t.answer.erase(0, in.prefill.size());
     t.answer_chunks = chunk(t.answer, d);
     t.output_tokens = count_words(t.answer);
   }

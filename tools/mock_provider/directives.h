@@ -17,8 +17,8 @@ struct Directives {
   std::optional<std::string> reply;  // the whole answer text
   int reply_words = 0;               // answer "w1 w2 ... wN"
   int chunks = 0;                    // stream the answer in N pieces instead of one per word
-  bool tool_call = false;  // answer with a call to the first tool, if the request has tools
-  bool reasoning = false;  // add reasoning / thinking output
+  bool tool_call = false;       // answer with a call to the first tool, if the request has tools
+  bool reasoning = false;       // add reasoning / thinking output
   bool reject_prefill = false;  // 400 when the request ends with an assistant message
 
   // Faults: applied only to the first `times` requests of this exact model string + header.

@@ -52,7 +52,8 @@ TEST_F(GatewayMetricsTest, CountsASuccessWithLatencyTokensAndOverhead) {
                     .attempts = {attempt("chat", "primary", "")}};
   metrics_->record(*shard_, r);
   auto p = scrape();
-  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="chat",provider="primary",status="ok"})"), 1);
+  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="chat",provider="primary",status="ok"})"),
+            1);
   EXPECT_EQ(
       p.value(R"(tensorzero_request_duration_seconds_count{model="chat",provider="primary"})"), 1);
   EXPECT_EQ(
@@ -94,7 +95,8 @@ TEST_F(GatewayMetricsTest, AFailureNobodyAnsweredCountsAsNoneWithItsErrorType) {
                                  attempt("chat", "secondary", "upstream_timeout")}};
   metrics_->record(*shard_, r);
   auto p = scrape();
-  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="none",provider="none",status="error"})"), 1);
+  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="none",provider="none",status="error"})"),
+            1);
   EXPECT_EQ(p.value(R"(switchboard_errors_total{type="upstream_server_error"})"), 1);
   EXPECT_EQ(
       p.value(
@@ -137,7 +139,8 @@ TEST_F(GatewayMetricsTest, TellsRetriesFromFallbacks) {
       p.value(
           R"(switchboard_upstream_attempts_total{model="chat",provider="primary",outcome="rate_limit_exceeded"})"),
       1);
-  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="backup",provider="only",status="ok"})"), 1);
+  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="backup",provider="only",status="ok"})"),
+            1);
 }
 
 TEST_F(GatewayMetricsTest, StreamsRecordTimeToFirstToken) {
@@ -194,7 +197,8 @@ TEST_F(GatewayMetricsTest, LabelsNeverCarryClientStrings) {
   EXPECT_EQ(text.find("not-configured"), std::string::npos) << text;
   EXPECT_EQ(text.find("Weird"), std::string::npos) << text;
   auto p = scrape();
-  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="adhoc",provider="openai",status="ok"})"), 1);
+  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="adhoc",provider="openai",status="ok"})"),
+            1);
   EXPECT_EQ(p.value(R"(switchboard_requests_total{model="chat",provider="other",status="error"})"),
             1);
   EXPECT_EQ(p.value(R"(switchboard_errors_total{type="other"})"), 1);
@@ -209,7 +213,8 @@ TEST_F(GatewayMetricsTest, WorkerSinksAreSummedAtScrape) {
   b->record(r);
   b->record(r);
   auto p = scrape();
-  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="chat",provider="primary",status="ok"})"), 3);
+  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="chat",provider="primary",status="ok"})"),
+            3);
 }
 
 TEST(GatewayGauges, CallbacksAppearUnderTheirNames) {
