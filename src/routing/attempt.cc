@@ -123,4 +123,37 @@ boost::asio::awaitable<Error> read_error(upstream::Transfer& t, const upstream::
   co_return codec.decode_error(head.status, head.headers, text);
 }
 
+boost::asio::awaitable<std::expected<std::string, Error>> exchange_once(
+    const Runtime& runtime, upstream::Client& client, const Candidate& c, OutboundRequest out,
+    CancelSignal& cancel, Attempt& attempt, Answer& answer, Clock::time_point model_deadline) {
+  auto started = Clock::now();
+  keep_raw(attempt.raw_request, out.body);
+  auto total = c.provider->timeouts.non_streaming_total.value_or(
+      runtime.config->gateway.global_outbound_timeout);
+  auto deadline = earliest(started + total, model_deadline);
+  const auto& codec = providers::codec_for(c.descriptor->family);
+  auto transfer = client.start(std::move(out), transfer_options(runtime));
+  cancel.attach(transfer.get());
+  std::expected<std::string, Error> result = std::unexpected(Error{});
+  auto head = co_await transfer->head(deadline);
+  if (!head) {
+    result = std::unexpected(transfer_error(head.error(), false, transfer->error_detail()));
+  } else if (head->status < 200 || head->status >= 300) {
+    Error error = co_await read_error(*transfer, *head, codec, deadline, &attempt.raw_response);
+    result = std::unexpected(std::move(error));
+  } else {
+    attempt.status = head->status;
+    auto body = co_await transfer->read_all(deadline);
+    if (body) {
+      keep_raw(attempt.raw_response, *body);
+      result = std::move(*body);
+    } else {
+      result = std::unexpected(transfer_error(body.error(), false, transfer->error_detail()));
+    }
+  }
+  cancel.attach(nullptr);
+  answer.upstream_time += since(started);
+  co_return result;
+}
+
 }  // namespace sb::routing

@@ -74,6 +74,14 @@ std::expected<providers::Target, Error> make_target(const Runtime& runtime, cons
 std::expected<OutboundRequest, Error> prepare(const Runtime& runtime, const Candidate& c,
                                               const api::ChatRequest& request);
 upstream::Options transfer_options(const Runtime& runtime);
+// One non-streaming upstream exchange for candidate `c`: sends `out` within the attempt's
+// deadline (provider total, capped by `model_deadline`), and returns the 2xx body or the mapped
+// failure. Keeps the raw bodies and the status in `attempt`, adds the time to
+// `answer.upstream_time`. Shared by the chat and embeddings executors; they decode.
+boost::asio::awaitable<std::expected<std::string, Error>> exchange_once(
+    const Runtime& runtime, upstream::Client& client, const Candidate& c, OutboundRequest out,
+    CancelSignal& cancel, Attempt& attempt, Answer& answer, Clock::time_point model_deadline);
+
 // Reads an error response body (bounded) and lets the codec map it.
 boost::asio::awaitable<Error> read_error(upstream::Transfer& t, const upstream::ResponseHead& head,
                                          const providers::Codec& codec, Clock::time_point deadline,

@@ -43,35 +43,17 @@ boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::attemp
   auto started = Clock::now();
   Attempt attempt = start_attempt(c);
   auto out = prepare(runtime_, c, request);
-  if (!out) {
-    fail_attempt(attempt, out.error(), started);
-    answer.attempts.push_back(std::move(attempt));
-    co_return std::unexpected(out.error());
-  }
-  keep_raw(attempt.raw_request, out->body);
-  auto total = c.provider->timeouts.non_streaming_total.value_or(
-      runtime_.config->gateway.global_outbound_timeout);
-  auto deadline = earliest(started + total, model_deadline);
-  const auto& codec = providers::codec_for(c.descriptor->family);
-  auto transfer = client_.start(std::move(*out), transfer_options(runtime_));
-  cancel.attach(transfer.get());
-  auto head = co_await transfer->head(deadline);
   Error error;
-  if (!head) {
-    error = transfer_error(head.error(), false, transfer->error_detail());
-  } else if (head->status < 200 || head->status >= 300) {
-    error = co_await read_error(*transfer, *head, codec, deadline, &attempt.raw_response);
+  if (!out) {
+    error = out.error();
   } else {
-    auto body = co_await transfer->read_all(deadline);
+    auto body = co_await exchange_once(runtime_, client_, c, std::move(*out), cancel, attempt,
+                                       answer, model_deadline);
     if (!body) {
-      error = transfer_error(body.error(), false, transfer->error_detail());
+      error = body.error();
     } else {
-      keep_raw(attempt.raw_response, *body);
-      auto decoded = codec.decode_chat(*body);
+      auto decoded = providers::codec_for(c.descriptor->family).decode_chat(*body);
       if (decoded) {
-        cancel.attach(nullptr);
-        answer.upstream_time += since(started);
-        attempt.status = head->status;
         attempt.latency = since(started);
         attempt.usage = decoded->usage;
         answer.attempts.push_back(std::move(attempt));
@@ -80,11 +62,9 @@ boost::asio::awaitable<std::expected<api::ChatResponse, Error>> Executor::attemp
         co_return std::move(*decoded);
       }
       error = decoded.error();
-      error.status = head->status;
+      error.status = attempt.status;
     }
   }
-  cancel.attach(nullptr);
-  answer.upstream_time += since(started);
   fail_attempt(attempt, error, started);
   answer.attempts.push_back(std::move(attempt));
   co_return std::unexpected(error);

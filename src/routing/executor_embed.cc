@@ -50,35 +50,17 @@ boost::asio::awaitable<std::expected<api::EmbeddingResponse, Error>> attempt_emb
   auto started = Clock::now();
   Attempt attempt = start_attempt(c);
   auto out = prepare_embed(runtime, c, request);
-  if (!out) {
-    fail_attempt(attempt, out.error(), started);
-    answer.attempts.push_back(std::move(attempt));
-    co_return std::unexpected(out.error());
-  }
-  keep_raw(attempt.raw_request, out->body);
-  auto total = c.provider->timeouts.non_streaming_total.value_or(
-      runtime.config->gateway.global_outbound_timeout);
-  auto deadline = earliest(started + total, model_deadline);
-  const auto& codec = providers::codec_for(c.descriptor->family);
-  auto transfer = client.start(std::move(*out), transfer_options(runtime));
-  cancel.attach(transfer.get());
-  auto head = co_await transfer->head(deadline);
   Error error;
-  if (!head) {
-    error = transfer_error(head.error(), false, transfer->error_detail());
-  } else if (head->status < 200 || head->status >= 300) {
-    error = co_await read_error(*transfer, *head, codec, deadline, &attempt.raw_response);
+  if (!out) {
+    error = out.error();
   } else {
-    auto body = co_await transfer->read_all(deadline);
+    auto body = co_await exchange_once(runtime, client, c, std::move(*out), cancel, attempt, answer,
+                                       model_deadline);
     if (!body) {
-      error = transfer_error(body.error(), false, transfer->error_detail());
+      error = body.error();
     } else {
-      keep_raw(attempt.raw_response, *body);
       auto decoded = decode_embed(c, request, *body);
       if (decoded) {
-        cancel.attach(nullptr);
-        answer.upstream_time += since(started);
-        attempt.status = head->status;
         attempt.latency = since(started);
         attempt.usage = api::Usage{.input_tokens = decoded->input_tokens};
         answer.attempts.push_back(std::move(attempt));
@@ -86,11 +68,9 @@ boost::asio::awaitable<std::expected<api::EmbeddingResponse, Error>> attempt_emb
         co_return std::move(*decoded);
       }
       error = decoded.error();
-      error.status = head->status;
+      error.status = attempt.status;
     }
   }
-  cancel.attach(nullptr);
-  answer.upstream_time += since(started);
   fail_attempt(attempt, error, started);
   answer.attempts.push_back(std::move(attempt));
   co_return std::unexpected(error);
