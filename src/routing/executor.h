@@ -20,6 +20,12 @@
 
 namespace sb::routing {
 
+struct ModelClock;
+namespace detail {
+struct Relay;  // executor_stream.cc: relays one stream's events across its attempts
+enum class AttemptEnd { kComplete, kFailed, kClientGone };
+}  // namespace detail
+
 // Lets the client connection abort the inference (disconnect). Lives in the handler's frame.
 class CancelSignal {
  public:
@@ -98,10 +104,10 @@ class Executor {
       const Candidate& c, const api::ChatRequest& request, CancelSignal& cancel, Answer& answer,
       upstream::Clock::time_point model_deadline);
 
-  // Returns an AttemptEnd (executor_stream.cc); `relay` is that file's Relay.
-  boost::asio::awaitable<int> attempt_stream(const Candidate& c, const api::ChatRequest& request,
-                                             void* relay, CancelSignal& cancel,
-                                             const struct ModelClock& model_clock, Error& error);
+  // One streaming attempt (executor_stream.cc).
+  boost::asio::awaitable<detail::AttemptEnd> attempt_stream(
+      const Candidate& c, const api::ChatRequest& request, detail::Relay& relay,
+      CancelSignal& cancel, const ModelClock& model_clock, Error& error);
 
   const Runtime& runtime_;
   upstream::Client& client_;

@@ -15,7 +15,7 @@
 
 namespace sb::routing {
 
-namespace {
+namespace detail {
 
 // Relays decoded events to the sink across attempts, and remembers what the client has seen.
 struct Relay {
@@ -62,6 +62,13 @@ struct Relay {
   }
 };
 
+}  // namespace detail
+
+namespace {
+
+using detail::AttemptEnd;
+using detail::Relay;
+
 struct StreamLimits {
   Clock::time_point first;  // first event by (ttft)
   Clock::time_point total;  // whole stream by
@@ -98,16 +105,14 @@ api::ChatRequest continuation(const api::ChatRequest& request, const std::string
   return next;
 }
 
-enum class AttemptEnd { kComplete, kFailed, kClientGone };
-
 }  // namespace
 
 // One streaming attempt on one candidate; records it in the outcome's answer.
-boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
-                                                     const api::ChatRequest& request,
-                                                     void* relay_ptr, CancelSignal& cancel,
-                                                     const ModelClock& model_clock, Error& error) {
-  Relay& relay = *static_cast<Relay*>(relay_ptr);
+boost::asio::awaitable<AttemptEnd> Executor::attempt_stream(const Candidate& c,
+                                                            const api::ChatRequest& request,
+                                                            Relay& relay, CancelSignal& cancel,
+                                                            const ModelClock& model_clock,
+                                                            Error& error) {
   Answer& answer = relay.outcome.answer;
   auto started = Clock::now();
   Attempt attempt = start_attempt(c);
@@ -116,7 +121,7 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
     error = out.error();
     fail_attempt(attempt, error, started);
     answer.attempts.push_back(std::move(attempt));
-    co_return static_cast<int>(AttemptEnd::kFailed);
+    co_return AttemptEnd::kFailed;
   }
   keep_raw(attempt.raw_request, out->body);
   auto limits = limits_for(runtime_, c, started, model_clock);
@@ -135,7 +140,7 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
     answer.upstream_time += since(started);
     fail_attempt(attempt, error, started);
     answer.attempts.push_back(std::move(attempt));
-    co_return static_cast<int>(cancel.cancelled() ? AttemptEnd::kClientGone : AttemptEnd::kFailed);
+    co_return cancel.cancelled() ? AttemptEnd::kClientGone : AttemptEnd::kFailed;
   }
   attempt.status = head->status;
 
@@ -182,7 +187,7 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
     fail_attempt(attempt, make_error(ErrorCode::kRequestTimeout, "client went away"), started);
     answer.attempts.push_back(std::move(attempt));
     answer.candidate = &c;
-    co_return static_cast<int>(AttemptEnd::kClientGone);
+    co_return AttemptEnd::kClientGone;
   }
   // Whole: the terminal event arrived, or the body ended cleanly after a finish reason (a
   // missing [DONE] is finalised here).
@@ -193,7 +198,7 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
     attempt.usage = relay.outcome.usage;
     answer.attempts.push_back(std::move(attempt));
     answer.candidate = &c;
-    co_return static_cast<int>(AttemptEnd::kComplete);
+    co_return AttemptEnd::kComplete;
   }
   if (relay.outcome.finish_reason == api::FinishReason::kNone) {
     relay.outcome.finish_reason = finish_reason_before;
@@ -206,7 +211,7 @@ boost::asio::awaitable<int> Executor::attempt_stream(const Candidate& c,
   error = *failure;
   fail_attempt(attempt, error, started);
   answer.attempts.push_back(std::move(attempt));
-  co_return static_cast<int>(AttemptEnd::kFailed);
+  co_return AttemptEnd::kFailed;
 }
 
 boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatRequest& request,
@@ -239,8 +244,7 @@ boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatReque
       const api::ChatRequest& req = broken ? continued : request;
       Error error;
       bool begun_before = relay.begun;
-      end = static_cast<AttemptEnd>(
-          co_await attempt_stream(*c, req, &relay, cancel, model_clock, error));
+      end = co_await attempt_stream(*c, req, relay, cancel, model_clock, error);
       if (end != AttemptEnd::kFailed) break;
       last = error;
       if (relay.begun && !begun_before && !broken) {
