@@ -1,10 +1,11 @@
 #pragma once
 
-// Outbound HTTP for one worker: libcurl's multi interface driven by the worker's io_context
-// (curl_multi_socket_action with socket/timer callbacks bound to Asio waits). Keep-alive pooling
-// per host, TLS, HTTP/2 where offered, HTTPS_PROXY/NO_PROXY honoured (libcurl's environment
-// handling). Single-threaded: a Client and its Transfers are used only on their io_context's
-// thread.
+// Outbound HTTP for one worker. Plain `http://` URLs that no proxy applies to go over a native
+// HTTP/1.1 client (Asio sockets, Beast's parser, keep-alive pool per host); everything else —
+// HTTPS with HTTP/2 where offered, proxies from http_proxy/HTTPS_PROXY/ALL_PROXY/NO_PROXY — over
+// libcurl's multi interface driven by the worker's io_context. SWITCHBOARD_UPSTREAM_CLIENT=curl
+// sends everything through curl. Single-threaded: a Client and its Transfers are used only on
+// their io_context's thread.
 
 #include <chrono>
 #include <expected>
@@ -41,7 +42,7 @@ struct ResponseHead {
 
 struct Options {
   std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds total_timeout{900000};  // curl's hard cap for the whole transfer
+  std::chrono::milliseconds total_timeout{900000};  // hard cap for the whole transfer
   size_t max_response_bytes = 64u << 20;
 };
 
@@ -49,10 +50,14 @@ class Transfer;
 
 class Client {
  public:
-  static std::unique_ptr<Client> create(boost::asio::io_context& io);
+  enum class Engine {
+    kAuto,  // native HTTP/1.1 for plain http:// without a proxy, curl for the rest
+    kCurl,  // curl for everything
+  };
+  static std::unique_ptr<Client> create(boost::asio::io_context& io, Engine engine = Engine::kAuto);
   virtual ~Client() = default;
-  // Starts the request at once. Destroying the returned Transfer cancels it (removes the easy
-  // handle; the upstream sees the connection close when it was mid-body).
+  // Starts the request at once. Destroying the returned Transfer cancels it (the upstream sees the
+  // connection close when it was mid-body).
   virtual std::unique_ptr<Transfer> start(OutboundRequest request, const Options& options) = 0;
   virtual size_t active() const = 0;  // transfers in flight, for metrics
 };
@@ -65,7 +70,7 @@ class Transfer {
       Clock::time_point deadline) = 0;
   // Waits for the next body bytes. Returns "" exactly once at the clean end of the body; after
   // that, or after an error, further calls return the same result. `deadline` bounds this wait.
-  // While the consumer does not read, curl is paused once 1 MiB is buffered (back-pressure).
+  // While the consumer does not read, the transfer pauses once 1 MiB is buffered (back-pressure).
   virtual boost::asio::awaitable<std::expected<std::string, TransferError>> read(
       Clock::time_point deadline) = 0;
   // Reads the rest of the body into one string (bounded by max_response_bytes).
@@ -73,7 +78,7 @@ class Transfer {
       Clock::time_point deadline) = 0;
   // Aborts: a pending head()/read() completes with kCancelled. Safe to call more than once.
   virtual void cancel() = 0;
-  // After a failure: curl's message for the operator ("Failed to connect to ... port 443"),
+  // After a failure: a message for the operator ("Failed to connect to ... port 443"),
   // otherwise empty. Never contains request headers or body.
   virtual std::string error_detail() const { return {}; }
 };

@@ -1,8 +1,9 @@
 #pragma once
 
-// Internal: what one transfer shares between curl's callbacks (which hold a raw pointer to it via
-// CURLOPT_PRIVATE / WRITEDATA / HEADERDATA while the easy handle is in the multi) and the waiting
-// coroutines (which hold a shared_ptr, so a wake-up can never reach freed memory).
+// Internal: what one transfer shares between the client that runs it (curl's callbacks, which
+// hold a raw pointer to it via CURLOPT_PRIVATE / WRITEDATA / HEADERDATA while the easy handle is in
+// the multi, or the native client's connection coroutine) and the waiting coroutines (which hold a
+// shared_ptr, so a wake-up can never reach freed memory).
 
 #include <curl/curl.h>
 
@@ -20,7 +21,20 @@
 
 namespace sb::upstream::detail {
 
-class ClientImpl;
+struct TransferState;
+
+// What a transfer's reader needs from the client that runs it: the curl client and the native
+// HTTP/1.1 client both implement it.
+class TransferOwner {
+ public:
+  // Takes the transfer out at once and records `error` unless it already ended.
+  virtual void abort(TransferState& state, TransferError error) = 0;
+  // The reader drained the buffer: let a paused transfer go on. Bytes may arrive synchronously.
+  virtual void resume(TransferState& state) = 0;
+
+ protected:
+  ~TransferOwner() = default;
+};
 
 // Above this many received-but-unread body bytes curl is paused (back-pressure).
 inline constexpr size_t kPauseThreshold = size_t{1} << 20;
@@ -45,8 +59,8 @@ struct TransferState {
 
   boost::asio::io_context& io;
 
-  // While in flight (between curl_multi_add_handle and removal): the owner and the handle.
-  ClientImpl* client = nullptr;
+  // While in flight: the client running it (and, for curl, the easy handle in its multi).
+  TransferOwner* owner = nullptr;
   CURL* easy = nullptr;
   // Request data curl points into while the handle is in the multi.
   curl_slist* request_headers = nullptr;

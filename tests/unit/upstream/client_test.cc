@@ -25,8 +25,8 @@ Clock::time_point in(std::chrono::milliseconds ms) {
 
 // ---- scripted servers: coroutine functions taking everything by value ----
 
-// Answers every request on the connection (keep-alive) with 200 echoing method, target and body.
-// "/status/NNN" answers with status NNN instead.
+// Answers every request on the connection (keep-alive) with 200 echoing method, target and body
+// (HEAD: the same head, no body). "/status/NNN" answers with status NNN instead.
 awaitable<void> echo(tcp::socket socket, Requests seen) {
   std::string buffer;
   while (auto request = co_await read_request(socket, buffer)) {
@@ -35,6 +35,7 @@ awaitable<void> echo(tcp::socket socket, Requests seen) {
     if (request->target.starts_with("/status/")) status = std::stoi(request->target.substr(8));
     std::string body = request->method + " " + request->target + "\n" + request->body;
     std::string reply = response(status, "Scripted", body, "X-Reply: yes\r\nX-Spaced:   a b  \r\n");
+    if (request->method == "HEAD") reply.resize(reply.find("\r\n\r\n") + 4);  // head only
     if (!co_await write_all(socket, std::move(reply))) co_return;
   }
 }
@@ -134,7 +135,9 @@ awaitable<void> fake_proxy(tcp::socket socket, Requests seen) {
   }
 }
 
-class UpstreamClient : public ::testing::Test {
+// Every behaviour holds for both engines: the native HTTP/1.1 client (kAuto, for these plain
+// http:// URLs) and curl.
+class UpstreamClient : public ::testing::TestWithParam<Client::Engine> {
  protected:
   // The tests talk to 127.0.0.1 directly unless one sets a proxy on purpose.
   void SetUp() override { clear_proxy_environment(); }
@@ -179,10 +182,10 @@ TEST(TransferErrorName, NamesEveryError) {
   EXPECT_EQ(transfer_error_name(TransferError::kTooLarge), "too_large");
 }
 
-TEST_F(UpstreamClient, GetRoundTripSendsHeadersAndReturnsBody) {
+TEST_P(UpstreamClient, GetRoundTripSendsHeadersAndReturnsBody) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     OutboundRequest request{.method = "GET",
                             .url = server.url("/v1/models?x=1"),
@@ -220,10 +223,10 @@ TEST_F(UpstreamClient, GetRoundTripSendsHeadersAndReturnsBody) {
   EXPECT_NE(find_header(sent.headers, "accept-encoding")->find("gzip"), std::string::npos);
 }
 
-TEST_F(UpstreamClient, PostSendsBodyWithoutExpectContinue) {
+TEST_P(UpstreamClient, PostSendsBodyWithoutExpectContinue) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   // Over 1 MiB: curl would otherwise send "Expect: 100-continue" and wait for the answer.
   const std::string json = "{\"input\":\"" + std::string(1536 << 10, 'x') + "\"}";
   run(io_, [&]() -> awaitable<void> {
@@ -253,10 +256,10 @@ TEST_F(UpstreamClient, PostSendsBodyWithoutExpectContinue) {
   EXPECT_EQ(find_header((*seen)[1].headers, "content-type"), nullptr);
 }
 
-TEST_F(UpstreamClient, ErrorStatusIsAResponseWithReadableBody) {
+TEST_P(UpstreamClient, ErrorStatusIsAResponseWithReadableBody) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     for (int status : {400, 404, 429, 500, 503}) {
       std::string path = "/status/" + std::to_string(status);
@@ -271,13 +274,13 @@ TEST_F(UpstreamClient, ErrorStatusIsAResponseWithReadableBody) {
   });
 }
 
-TEST_F(UpstreamClient, ConnectionRefusedIsConnectError) {
+TEST_P(UpstreamClient, ConnectionRefusedIsConnectError) {
   uint16_t port = 0;
   {
     tcp::acceptor closed_again(io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
     port = closed_again.local_endpoint().port();
   }
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get("http://127.0.0.1:" + std::to_string(port) + "/"), {});
     auto head = co_await transfer->head(in(5s));
@@ -291,9 +294,9 @@ TEST_F(UpstreamClient, ConnectionRefusedIsConnectError) {
   });
 }
 
-TEST_F(UpstreamClient, CloseWithoutAnswerIsConnectError) {
+TEST_P(UpstreamClient, CloseWithoutAnswerIsConnectError) {
   TestServer server(io_, [](tcp::socket s) { return answer_and_close(std::move(s), ""); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     auto head = co_await transfer->head(in(5s));
@@ -302,10 +305,10 @@ TEST_F(UpstreamClient, CloseWithoutAnswerIsConnectError) {
   });
 }
 
-TEST_F(UpstreamClient, ShortContentLengthIsResetAfterBytesWereRead) {
+TEST_P(UpstreamClient, ShortContentLengthIsResetAfterBytesWereRead) {
   std::string cut = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + std::string(100, 'b');
   TestServer server(io_, [cut](tcp::socket s) { return answer_and_close(std::move(s), cut); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     auto head = co_await transfer->head(in(5s));
@@ -318,10 +321,10 @@ TEST_F(UpstreamClient, ShortContentLengthIsResetAfterBytesWereRead) {
   });
 }
 
-TEST_F(UpstreamClient, UnterminatedChunkedBodyIsReset) {
+TEST_P(UpstreamClient, UnterminatedChunkedBodyIsReset) {
   std::string cut = kChunkedHead + chunk("partial answer");
   TestServer server(io_, [cut](tcp::socket s) { return answer_and_close(std::move(s), cut); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     Drained drained = co_await drain(*transfer, in(5s));
@@ -331,10 +334,10 @@ TEST_F(UpstreamClient, UnterminatedChunkedBodyIsReset) {
   });
 }
 
-TEST_F(UpstreamClient, HeadDeadlineOnSilentServerIsTimeout) {
+TEST_P(UpstreamClient, HeadDeadlineOnSilentServerIsTimeout) {
   auto closed = std::make_shared<bool>(false);
   TestServer server(io_, [closed](tcp::socket s) { return stall(std::move(s), "", closed); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     auto head = co_await transfer->head(in(200ms));
@@ -348,9 +351,9 @@ TEST_F(UpstreamClient, HeadDeadlineOnSilentServerIsTimeout) {
   });
 }
 
-TEST_F(UpstreamClient, ReadDeadlineBetweenChunksIsTimeoutAndTheStreamGoesOn) {
+TEST_P(UpstreamClient, ReadDeadlineBetweenChunksIsTimeoutAndTheStreamGoesOn) {
   TestServer server(io_, [](tcp::socket s) { return chunk_gap_chunk(std::move(s), 600ms); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     auto first = co_await transfer->read(in(5s));
@@ -365,10 +368,10 @@ TEST_F(UpstreamClient, ReadDeadlineBetweenChunksIsTimeoutAndTheStreamGoesOn) {
   });
 }
 
-TEST_F(UpstreamClient, TotalTimeoutOptionEndsTheTransfer) {
+TEST_P(UpstreamClient, TotalTimeoutOptionEndsTheTransfer) {
   auto closed = std::make_shared<bool>(false);
   TestServer server(io_, [closed](tcp::socket s) { return stall(std::move(s), "", closed); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {.total_timeout = 200ms});
     auto head = co_await transfer->head(in(10s));
@@ -380,9 +383,9 @@ TEST_F(UpstreamClient, TotalTimeoutOptionEndsTheTransfer) {
   });
 }
 
-TEST_F(UpstreamClient, StreamsChunksIncrementally) {
+TEST_P(UpstreamClient, StreamsChunksIncrementally) {
   TestServer server(io_, [](tcp::socket s) { return stream_chunks(std::move(s), 50, 5ms); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url("/stream")), {});
     auto head = co_await transfer->head(in(5s));
@@ -396,11 +399,11 @@ TEST_F(UpstreamClient, StreamsChunksIncrementally) {
   });
 }
 
-TEST_F(UpstreamClient, DestroyingTransferMidStreamClosesUpstreamConnection) {
+TEST_P(UpstreamClient, DestroyingTransferMidStreamClosesUpstreamConnection) {
   auto closed = std::make_shared<bool>(false);
   TestServer server(io_,
                     [closed](tcp::socket s) { return stream_until_closed(std::move(s), closed); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     std::string got;
@@ -416,12 +419,12 @@ TEST_F(UpstreamClient, DestroyingTransferMidStreamClosesUpstreamConnection) {
   });
 }
 
-TEST_F(UpstreamClient, CancelCompletesPendingReadWithCancelled) {
+TEST_P(UpstreamClient, CancelCompletesPendingReadWithCancelled) {
   auto closed = std::make_shared<bool>(false);
   std::string head_bytes = kChunkedHead + chunk("only");
   TestServer server(
       io_, [closed, head_bytes](tcp::socket s) { return stall(std::move(s), head_bytes, closed); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     auto first = co_await transfer->read(in(5s));
@@ -449,10 +452,10 @@ TEST_F(UpstreamClient, CancelCompletesPendingReadWithCancelled) {
   });
 }
 
-TEST_F(UpstreamClient, DestroyingTransferCompletesPendingHeadWithCancelled) {
+TEST_P(UpstreamClient, DestroyingTransferCompletesPendingHeadWithCancelled) {
   auto closed = std::make_shared<bool>(false);
   TestServer server(io_, [closed](tcp::socket s) { return stall(std::move(s), "", closed); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     CO_REQUIRE(co_await eventually([&] { return server.accepts() == 1; }));
@@ -473,10 +476,10 @@ TEST_F(UpstreamClient, DestroyingTransferCompletesPendingHeadWithCancelled) {
   });
 }
 
-TEST_F(UpstreamClient, SequentialRequestsReuseOneConnection) {
+TEST_P(UpstreamClient, SequentialRequestsReuseOneConnection) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     for (std::string path : {"/one", "/two", "/three"}) {
       auto transfer = client->start(get(server.url(path)), {});
@@ -489,11 +492,11 @@ TEST_F(UpstreamClient, SequentialRequestsReuseOneConnection) {
   EXPECT_EQ(server.accepts(), 1);
 }
 
-TEST_F(UpstreamClient, IdleConnectionClosedByServerIsReplacedTransparently) {
+TEST_P(UpstreamClient, IdleConnectionClosedByServerIsReplacedTransparently) {
   auto closed = std::make_shared<int>(0);
   TestServer server(io_,
                     [closed](tcp::socket s) { return answer_then_drop(std::move(s), closed); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     for (int i = 1; i <= 2; ++i) {
       auto transfer = client->start(get(server.url()), {});
@@ -508,7 +511,7 @@ TEST_F(UpstreamClient, IdleConnectionClosedByServerIsReplacedTransparently) {
 
 // "localhost" curl answers itself; the machine's own name (when it maps to 127.0.0.1, as in
 // /etc/hosts here) goes through curl's threaded resolver and the socketpair it watches.
-TEST_F(UpstreamClient, ResolvesHostNames) {
+TEST_P(UpstreamClient, ResolvesHostNames) {
   std::vector<std::string> names = {"localhost"};
   boost::system::error_code ec;
   std::string own = boost::asio::ip::host_name(ec);
@@ -524,7 +527,7 @@ TEST_F(UpstreamClient, ResolvesHostNames) {
   }
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     for (const std::string& name : names) {
       for (int i = 0; i < 2; ++i) {  // the second one comes from the DNS cache
@@ -540,10 +543,10 @@ TEST_F(UpstreamClient, ResolvesHostNames) {
   if (names.size() == 1) std::cout << "[   NOTE   ] own host name does not map to 127.0.0.1\n";
 }
 
-TEST_F(UpstreamClient, HundredConcurrentTransfersComplete) {
+TEST_P(UpstreamClient, HundredConcurrentTransfersComplete) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     std::vector<std::unique_ptr<Transfer>> transfers;
     for (int i = 0; i < 100; ++i) {
@@ -561,10 +564,10 @@ TEST_F(UpstreamClient, HundredConcurrentTransfersComplete) {
   EXPECT_GT(server.accepts(), 1);  // they ran side by side, not one after another
 }
 
-TEST_F(UpstreamClient, SlowReaderGetsLargeBodyIntactUnderBackPressure) {
+TEST_P(UpstreamClient, SlowReaderGetsLargeBodyIntactUnderBackPressure) {
   constexpr size_t kSize = 5u << 20;
   TestServer server(io_, [](tcp::socket s) { return large_body(std::move(s), kSize); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     auto head = co_await transfer->head(in(5s));
@@ -587,7 +590,7 @@ TEST_F(UpstreamClient, SlowReaderGetsLargeBodyIntactUnderBackPressure) {
   });
 }
 
-TEST_F(UpstreamClient, BodyOverMaxResponseBytesIsTooLarge) {
+TEST_P(UpstreamClient, BodyOverMaxResponseBytesIsTooLarge) {
   std::string chunked = kChunkedHead;
   for (int i = 0; i < 8; ++i) chunked += chunk(std::string(4096, 'c'));
   chunked += "0\r\n\r\n";
@@ -595,7 +598,7 @@ TEST_F(UpstreamClient, BodyOverMaxResponseBytesIsTooLarge) {
   TestServer declared(io_, [](tcp::socket s) {
     return answer(std::move(s), response(200, "OK", std::string(20000, 'd')));
   });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(streamed.url()), {.max_response_bytes = 10000});
     auto body = co_await transfer->read_all(in(5s));
@@ -610,13 +613,13 @@ TEST_F(UpstreamClient, BodyOverMaxResponseBytesIsTooLarge) {
   });
 }
 
-TEST_F(UpstreamClient, InterimResponsesAreSkipped) {
+TEST_P(UpstreamClient, InterimResponsesAreSkipped) {
   std::string reply =
       "HTTP/1.1 100 Continue\r\n\r\n"
       "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n" +
       response(201, "Created", "made", "X-Final: 1\r\n");
   TestServer server(io_, [reply](tcp::socket s) { return answer(std::move(s), reply); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start({.method = "POST", .url = server.url(), .body = "{}"}, {});
     auto head = co_await transfer->head(in(5s));
@@ -630,7 +633,7 @@ TEST_F(UpstreamClient, InterimResponsesAreSkipped) {
   });
 }
 
-TEST_F(UpstreamClient, GzipBodyIsDecoded) {
+TEST_P(UpstreamClient, GzipBodyIsDecoded) {
   // gzip of "hello gzip world\n" x 20
   const std::string gz(
       "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xcb\x48\xcd\xc9\xc9\x57\x48\xaf\xca\x2c\x50\x28"
@@ -639,7 +642,7 @@ TEST_F(UpstreamClient, GzipBodyIsDecoded) {
   TestServer server(io_, [gz](tcp::socket s) {
     return answer(std::move(s), response(200, "OK", gz, "Content-Encoding: gzip\r\n"));
   });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto transfer = client->start(get(server.url()), {});
     auto body = co_await transfer->read_all(in(5s));
@@ -650,13 +653,13 @@ TEST_F(UpstreamClient, GzipBodyIsDecoded) {
   });
 }
 
-TEST_F(UpstreamClient, HttpProxyFromEnvironmentIsUsedAndNoProxyHonoured) {
+TEST_P(UpstreamClient, HttpProxyFromEnvironmentIsUsedAndNoProxyHonoured) {
   auto origin_seen = std::make_shared<std::vector<Request>>();
   auto proxy_seen = std::make_shared<std::vector<Request>>();
   TestServer origin(io_, [origin_seen](tcp::socket s) { return echo(std::move(s), origin_seen); });
   TestServer proxy(io_,
                    [proxy_seen](tcp::socket s) { return fake_proxy(std::move(s), proxy_seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   setenv("http_proxy", ("http://127.0.0.1:" + std::to_string(proxy.port())).c_str(), 1);
   run(io_, [&]() -> awaitable<void> {
     auto proxied = client->start(get(origin.url("/through")), {});
@@ -676,10 +679,10 @@ TEST_F(UpstreamClient, HttpProxyFromEnvironmentIsUsedAndNoProxyHonoured) {
   EXPECT_EQ(origin_seen->front().target, "/direct");
 }
 
-TEST_F(UpstreamClient, InvalidRequestsFailWithoutSending) {
+TEST_P(UpstreamClient, InvalidRequestsFailWithoutSending) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto injected = client->start(
         {.method = "GET", .url = server.url(), .headers = {{"X-Bad", "a\r\nInjected: 1"}}}, {});
@@ -701,10 +704,10 @@ TEST_F(UpstreamClient, InvalidRequestsFailWithoutSending) {
   EXPECT_EQ(server.accepts(), 0);
 }
 
-TEST_F(UpstreamClient, DestroyingClientCancelsTransfersEvenWhileStopped) {
+TEST_P(UpstreamClient, DestroyingClientCancelsTransfersEvenWhileStopped) {
   auto closed = std::make_shared<bool>(false);
   TestServer server(io_, [closed](tcp::socket s) { return stall(std::move(s), "", closed); });
-  auto client = Client::create(io_);
+  auto client = Client::create(io_, GetParam());
   auto transfer = client->start(get(server.url()), {});
   run(io_, [&]() -> awaitable<void> {
     EXPECT_TRUE(co_await eventually([&] { return server.accepts() == 1; }));
@@ -721,6 +724,73 @@ TEST_F(UpstreamClient, DestroyingClientCancelsTransfersEvenWhileStopped) {
   EXPECT_EQ(head->error(), TransferError::kCancelled);
   transfer.reset();
 }
+
+TEST_P(UpstreamClient, BodyDelimitedByCloseEndsCleanlyAndIsNotReused) {
+  std::string reply = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end";
+  TestServer server(io_, [reply](tcp::socket s) { return answer_and_close(std::move(s), reply); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    for (int i = 0; i < 2; ++i) {
+      auto transfer = client->start(get(server.url()), {});
+      auto body = co_await transfer->read_all(in(5s));
+      CO_REQUIRE(body.has_value());
+      EXPECT_EQ(*body, "until the end");
+    }
+  });
+  EXPECT_EQ(server.accepts(), 2);
+}
+
+TEST_P(UpstreamClient, HeadResponseHasNoBodyAndKeepsTheConnection) {
+  auto seen = std::make_shared<std::vector<Request>>();
+  TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    // echo() answers HEAD with the Content-Length a GET would have, and no body.
+    auto head_only = client->start({.method = "HEAD", .url = server.url("/h")}, {});
+    auto body = co_await head_only->read_all(in(5s));
+    CO_REQUIRE(body.has_value());
+    EXPECT_EQ(*body, "");
+    auto after = client->start(get(server.url("/after")), {});
+    auto body2 = co_await after->read_all(in(5s));
+    CO_REQUIRE(body2.has_value());
+    EXPECT_EQ(*body2, "GET /after\n");
+  });
+  EXPECT_EQ(server.accepts(), 1);
+}
+
+TEST_P(UpstreamClient, PostBodyGoesWithContentLengthAndOneHostHeader) {
+  auto seen = std::make_shared<std::vector<Request>>();
+  TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    auto transfer =
+        client->start({.method = "POST",
+                       .url = server.url("/p"),
+                       .headers = {{"Content-Type", "application/json"}, {"Content-Length", "999"}},
+                       .body = std::string(70000, 'x')},
+                      {});
+    auto body = co_await transfer->read_all(in(5s));
+    CO_REQUIRE(body.has_value());
+  });
+  ASSERT_EQ(seen->size(), 1u);
+  const Request& sent = seen->front();
+  EXPECT_EQ(sent.body.size(), 70000u);
+  int hosts = 0, lengths = 0;
+  for (const auto& [name, value] : sent.headers) {
+    hosts += strcasecmp(name.c_str(), "host") == 0;
+    lengths += strcasecmp(name.c_str(), "content-length") == 0;
+  }
+  EXPECT_EQ(hosts, 1);
+  EXPECT_EQ(lengths, 1);
+  EXPECT_EQ(*find_header(sent.headers, "content-length"), "70000");
+  EXPECT_EQ(*find_header(sent.headers, "host"), "127.0.0.1:" + std::to_string(server.port()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, UpstreamClient,
+                         ::testing::Values(Client::Engine::kAuto, Client::Engine::kCurl),
+                         [](const auto& info) {
+                           return info.param == Client::Engine::kAuto ? "Native" : "Curl";
+                         });
 
 }  // namespace
 }  // namespace sb::upstream

@@ -1,0 +1,437 @@
+#include "upstream/native_client.h"
+
+#include <array>
+#include <deque>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "upstream/request_checks.h"
+#include "upstream/response_parser.h"
+#include "upstream/transfer_handle.h"
+
+namespace sb::upstream::detail {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kMaxIdlePerHost = 256;
+constexpr auto kMaxIdleAge = std::chrono::seconds(55);
+constexpr auto kDnsTtl = std::chrono::seconds(60);
+constexpr size_t kReadChunk = 16384;
+
+struct Connection {
+  explicit Connection(asio::io_context& io) : socket(io) {}
+  tcp::socket socket;
+  std::string key;
+  Clock::time_point idle_since;
+};
+
+enum class Outcome { kDone, kKeep, kRetry };
+
+}  // namespace
+
+struct NativeState : TransferState {
+  NativeState(asio::io_context& io, std::weak_ptr<NativeClient::Shared> home)
+      : TransferState(io), home(std::move(home)) {}
+  ~NativeState();
+
+  std::weak_ptr<NativeClient::Shared> home;
+  Connection* connection = nullptr;       // the socket the transfer uses, closed by abort()
+  asio::steady_timer* stalled = nullptr;  // a back-pressure wait, ended by resume()
+  bool timed_out = false;
+};
+
+struct NativeClient::Shared {
+  explicit Shared(asio::io_context& io) : io(io), resolver(io) {}
+
+  struct DnsEntry {
+    std::vector<tcp::endpoint> endpoints;
+    Clock::time_point expires;
+  };
+
+  std::unique_ptr<Connection> take(const std::string& key);
+  void put(std::unique_ptr<Connection> connection);
+  void finish(NativeState& state);
+  void fail(NativeState& state, TransferError error, std::string detail);
+  void detach(NativeState& state);
+
+  asio::io_context& io;
+  tcp::resolver resolver;
+  bool closed = false;
+  size_t idle_count = 0;
+  std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
+  std::unordered_map<std::string, DnsEntry> dns;
+  std::unordered_set<NativeState*> in_flight;
+};
+
+NativeState::~NativeState() {
+  if (auto shared = home.lock()) shared->in_flight.erase(this);
+}
+
+std::unique_ptr<Connection> NativeClient::Shared::take(const std::string& key) {
+  auto it = idle.find(key);
+  if (it == idle.end()) return nullptr;
+  auto& list = it->second;
+  const auto now = Clock::now();
+  while (!list.empty()) {
+    std::unique_ptr<Connection> connection = std::move(list.back());
+    list.pop_back();
+    --idle_count;
+    if (now - connection->idle_since < kMaxIdleAge) return connection;
+  }
+  return nullptr;
+}
+
+// Nothing watches an idle connection (in Asio every wait costs an epoll_ctl or a recv): one the
+// server closed meanwhile fails its next request before any response byte, and that request goes
+// again on a fresh connection.
+void NativeClient::Shared::put(std::unique_ptr<Connection> connection) {
+  auto& list = idle[connection->key];
+  const auto now = Clock::now();
+  while (!list.empty() && now - list.front()->idle_since >= kMaxIdleAge) {  // oldest first
+    list.pop_front();
+    --idle_count;
+  }
+  if (closed || list.size() >= kMaxIdlePerHost) return;  // closed with the connection
+  connection->idle_since = now;
+  list.push_back(std::move(connection));
+  ++idle_count;
+}
+
+void NativeClient::Shared::detach(NativeState& state) {
+  state.owner = nullptr;
+  state.connection = nullptr;
+  state.paused = false;
+  in_flight.erase(&state);
+}
+
+void NativeClient::Shared::finish(NativeState& state) {
+  if (!state.error) state.finished = true;
+  detach(state);
+  state.wake();
+}
+
+void NativeClient::Shared::fail(NativeState& state, TransferError error, std::string detail) {
+  if (!state.error && !state.finished) {
+    state.error = error;
+    state.error_detail = std::move(detail);
+  }
+  detach(state);
+  state.wake();
+}
+
+namespace {
+
+using SharedPtr = std::shared_ptr<NativeClient::Shared>;
+using StatePtr = std::shared_ptr<NativeState>;
+
+std::string with_port(const PlainUrl& url) {
+  return url.host + " port " + std::to_string(url.port);
+}
+
+// Closes the transfer's socket when `deadline` passes; the coroutine then sees timed_out.
+void arm_watchdog(asio::steady_timer& watchdog, Clock::time_point deadline, const StatePtr& state) {
+  watchdog.expires_at(deadline);
+  watchdog.async_wait([weak = std::weak_ptr<NativeState>(state)](error_code ec) {
+    if (ec) return;
+    auto s = weak.lock();
+    if (!s || s->owner == nullptr) return;
+    s->timed_out = true;
+    if (s->connection != nullptr) {
+      error_code ignored;
+      s->connection->socket.close(ignored);
+    }
+    if (s->stalled != nullptr) s->stalled->cancel();
+  });
+}
+
+asio::awaitable<std::vector<tcp::endpoint>> resolve(SharedPtr shared, StatePtr state,
+                                                    const PlainUrl& url) {
+  error_code ec;
+  auto address = asio::ip::make_address(url.host, ec);
+  if (!ec) co_return std::vector<tcp::endpoint>{tcp::endpoint(address, url.port)};
+  const auto now = Clock::now();
+  if (auto it = shared->dns.find(url.pool_key);
+      it != shared->dns.end() && it->second.expires > now) {
+    co_return it->second.endpoints;
+  }
+  auto [rec, results] =
+      co_await shared->resolver.async_resolve(url.host, std::to_string(url.port), kTuple);
+  if (rec || results.empty()) {
+    if (state->owner != nullptr) {
+      shared->fail(*state, TransferError::kConnect, "Could not resolve host: " + url.host);
+    }
+    co_return std::vector<tcp::endpoint>{};
+  }
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  shared->dns[url.pool_key] = {endpoints, Clock::now() + kDnsTtl};
+  co_return endpoints;
+}
+
+asio::awaitable<std::unique_ptr<Connection>> open_connection(SharedPtr shared, StatePtr state,
+                                                             const PlainUrl& url,
+                                                             const Options& options,
+                                                             asio::steady_timer& watchdog,
+                                                             Clock::time_point total_deadline) {
+  std::vector<tcp::endpoint> endpoints = co_await resolve(shared, state, url);
+  if (endpoints.empty() || state->owner == nullptr) co_return nullptr;
+  auto connection = std::make_unique<Connection>(shared->io);
+  connection->key = url.pool_key;
+  state->connection = connection.get();
+  arm_watchdog(watchdog, std::min(Clock::now() + options.connect_timeout, total_deadline), state);
+  auto [ec, endpoint] = co_await asio::async_connect(connection->socket, endpoints, kTuple);
+  if (state->owner == nullptr) co_return nullptr;  // aborted meanwhile
+  if (state->timed_out) {
+    shared->fail(*state, TransferError::kTimeout,
+                 "Connection timed out after " + std::to_string(options.connect_timeout.count()) +
+                     " milliseconds (" + with_port(url) + ")");
+    co_return nullptr;
+  }
+  if (ec) {
+    shared->fail(*state, TransferError::kConnect,
+                 "Failed to connect to " + with_port(url) + ": " + ec.message());
+    co_return nullptr;
+  }
+  error_code ignored;
+  connection->socket.set_option(tcp::no_delay(true), ignored);
+  connection->socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  arm_watchdog(watchdog, total_deadline, state);
+  co_return connection;
+}
+
+std::string timeout_detail(const Options& options, const NativeState& state) {
+  return "Operation timed out after " + std::to_string(options.total_timeout.count()) +
+         " milliseconds with " + std::to_string(state.body_total) + " bytes received";
+}
+
+// One request and its response on `connection`. kRetry: a reused connection was dead before any
+// response byte, nothing reached the reader, the request may go again on a fresh connection.
+asio::awaitable<Outcome> exchange(SharedPtr shared, StatePtr state, Connection& connection,
+                                  const std::string& head, bool reused, bool head_only,
+                                  const Options& options) {
+  NativeState& s = *state;
+  s.connection = &connection;
+  std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(s.request_body)};
+  auto [wec, written] = co_await asio::async_write(connection.socket, out, kTuple);
+  if (s.owner == nullptr) co_return Outcome::kDone;
+  if (s.timed_out) {
+    shared->fail(s, TransferError::kTimeout, timeout_detail(options, s));
+    co_return Outcome::kDone;
+  }
+  if (wec) {
+    if (reused) co_return Outcome::kRetry;
+    shared->fail(s, TransferError::kConnect, "Send failure: " + wec.message());
+    co_return Outcome::kDone;
+  }
+
+  std::optional<ResponseParser> parser;
+  parser.emplace(s);
+  if (head_only) parser->skip(true);
+  boost::beast::flat_buffer buffer;
+  size_t received = 0;
+  for (;;) {
+    while (buffer.size() > 0) {
+      error_code pec;
+      size_t used = parser->put(buffer.data(), pec);
+      buffer.consume(used);
+      if (pec == http::error::need_more) break;
+      if (pec) {
+        if (pec == http::error::body_limit) {
+          s.too_large = true;
+          shared->fail(s, TransferError::kTooLarge, "response body exceeds max_response_bytes");
+        } else {
+          std::string why = parser->problem().empty() ? "malformed HTTP response: " + pec.message()
+                                                      : parser->problem();
+          shared->fail(s, TransferError::kProtocol, std::move(why));
+        }
+        co_return Outcome::kDone;
+      }
+      if (parser->is_done()) {
+        if (parser->interim()) {  // 100 Continue, 103 Early Hints: the response follows
+          parser.emplace(s);
+          if (head_only) parser->skip(true);
+          continue;
+        }
+        const bool keep = parser->keep_alive() && buffer.size() == 0;
+        shared->finish(s);
+        co_return keep ? Outcome::kKeep : Outcome::kDone;
+      }
+      if (used == 0) break;
+    }
+    // Back-pressure: stop reading while the reader has not taken what is buffered.
+    while (s.body.size() >= kPauseThreshold && s.owner != nullptr && !s.timed_out) {
+      asio::steady_timer stall(shared->io, asio::steady_timer::time_point::max());
+      s.stalled = &stall;
+      s.paused = true;
+      co_await stall.async_wait(kTuple);
+      s.stalled = nullptr;
+    }
+    if (s.owner == nullptr) co_return Outcome::kDone;
+    if (s.timed_out) break;
+    auto [rec, n] = co_await connection.socket.async_read_some(buffer.prepare(kReadChunk), kTuple);
+    buffer.commit(n);
+    received += n;
+    if (s.owner == nullptr) co_return Outcome::kDone;
+    if (s.timed_out) break;
+    if (!rec) continue;
+    if (rec == asio::error::eof && received > 0) {
+      error_code eec;
+      parser->put_eof(eec);
+      if (!eec && parser->is_done()) {  // a body delimited by the end of the connection
+        shared->finish(s);
+        co_return Outcome::kDone;
+      }
+      shared->fail(s, s.head_done ? TransferError::kReset : TransferError::kConnect,
+                   s.head_done ? "connection closed before the end of the response body"
+                               : "connection closed inside the response head");
+      co_return Outcome::kDone;
+    }
+    if (received == 0 && reused) co_return Outcome::kRetry;
+    std::string why =
+        rec == asio::error::eof ? "Empty reply from server" : "Recv failure: " + rec.message();
+    shared->fail(s, s.head_done ? TransferError::kReset : TransferError::kConnect, std::move(why));
+    co_return Outcome::kDone;
+  }
+  shared->fail(s, TransferError::kTimeout, timeout_detail(options, s));
+  co_return Outcome::kDone;
+}
+
+asio::awaitable<void> run(SharedPtr shared, StatePtr state, PlainUrl url, std::string head,
+                          bool head_only, Options options) {
+  asio::steady_timer watchdog(shared->io);
+  const auto total_deadline = Clock::now() + options.total_timeout;
+  for (int attempt = 0;; ++attempt) {
+    if (state->owner == nullptr) co_return;
+    std::unique_ptr<Connection> connection = attempt == 0 ? shared->take(url.pool_key) : nullptr;
+    const bool reused = connection != nullptr;
+    if (reused) {
+      if (attempt == 0) arm_watchdog(watchdog, total_deadline, state);
+    } else {
+      connection = co_await open_connection(shared, state, url, options, watchdog, total_deadline);
+      if (!connection) co_return;
+    }
+    Outcome outcome =
+        co_await exchange(shared, state, *connection, head, reused, head_only, options);
+    if (outcome == Outcome::kRetry) continue;  // a stale keep-alive connection: once, fresh
+    if (outcome == Outcome::kKeep) shared->put(std::move(connection));
+    co_return;
+  }
+}
+
+// The request head, or nullopt when a method or header could inject protocol text.
+std::optional<std::string> request_head(const PlainUrl& url, const OutboundRequest& request,
+                                        size_t body_size) {
+  if (!is_token(request.method)) return std::nullopt;
+  std::string head;
+  head.reserve(256 + url.target.size());
+  head.append(request.method).append(" ").append(url.target).append(" HTTP/1.1\r\n");
+  bool host = false, agent = false, encoding = false;
+  for (const auto& [name, value] : request.headers) {
+    if (!is_token(name) || !is_header_value(value)) return std::nullopt;
+    // The framing is ours: one Content-Length for the body we send.
+    if (strcasecmp(name.c_str(), "content-length") == 0 ||
+        strcasecmp(name.c_str(), "transfer-encoding") == 0 ||
+        strcasecmp(name.c_str(), "expect") == 0) {
+      continue;
+    }
+    host = host || strcasecmp(name.c_str(), "host") == 0;
+    agent = agent || strcasecmp(name.c_str(), "user-agent") == 0;
+    encoding = encoding || strcasecmp(name.c_str(), "accept-encoding") == 0;
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+  if (!host) head.append("Host: ").append(url.host_header).append("\r\n");
+  if (!agent) head.append("User-Agent: switchboard/" SWITCHBOARD_VERSION "\r\n");
+  if (!encoding) head.append("Accept-Encoding: gzip, deflate\r\n");
+  const bool has_body = body_size > 0 || request.method == "POST" || request.method == "PUT" ||
+                        request.method == "PATCH";
+  if (has_body) head.append("Content-Length: ").append(std::to_string(body_size)).append("\r\n");
+  head.append("\r\n");
+  return head;
+}
+
+}  // namespace
+
+NativeClient::NativeClient(asio::io_context& io) : io_(io), shared_(std::make_shared<Shared>(io)) {}
+
+NativeClient::~NativeClient() {
+  while (!shared_->in_flight.empty()) {
+    abort(**shared_->in_flight.begin(), TransferError::kCancelled);
+  }
+  shared_->closed = true;
+  shared_->idle.clear();
+  shared_->idle_count = 0;
+  error_code ignored;
+  shared_->resolver.cancel();
+}
+
+std::unique_ptr<Transfer> NativeClient::start(const PlainUrl& url, OutboundRequest request,
+                                              const Options& options) {
+  auto head = request_head(url, request, request.body.size());
+  if (!head) {
+    return failed_transfer(io_, TransferError::kProtocol,
+                           "request method or header is not valid HTTP");
+  }
+  auto state = std::make_shared<NativeState>(io_, shared_);
+  state->max_response_bytes = options.max_response_bytes;
+  state->request_body = std::move(request.body);
+  state->owner = this;
+  shared_->in_flight.insert(state.get());
+  const bool head_only = request.method == "HEAD";
+  asio::co_spawn(io_, run(shared_, state, url, std::move(*head), head_only, options),
+                 [shared = shared_, state](std::exception_ptr e) {
+                   if (e && state->owner != nullptr) {
+                     shared->fail(*state, TransferError::kConnect, "internal error in the client");
+                   }
+                 });
+  return std::make_unique<TransferHandle>(std::move(state));
+}
+
+size_t NativeClient::active() const {
+  return shared_->in_flight.size();
+}
+
+size_t NativeClient::idle_connections() const {
+  return shared_->idle_count;
+}
+
+void NativeClient::abort(TransferState& base, TransferError error) {
+  auto& state = static_cast<NativeState&>(base);
+  if (!state.error && !state.finished) {
+    state.error = error;
+    state.error_detail = std::string(transfer_error_name(error));
+    state.body.clear();
+  }
+  if (state.connection != nullptr) {
+    error_code ignored;
+    state.connection->socket.close(ignored);  // the coroutine sees the abort and drops it
+  }
+  if (state.stalled != nullptr) state.stalled->cancel();
+  shared_->detach(state);
+  state.wake();
+}
+
+void NativeClient::resume(TransferState& base) {
+  auto& state = static_cast<NativeState&>(base);
+  state.paused = false;
+  if (state.stalled != nullptr) state.stalled->cancel();
+}
+
+}  // namespace sb::upstream::detail
