@@ -1,7 +1,5 @@
 #include "http/exchange.h"
 
-#include <sys/socket.h>
-
 #include <chrono>
 
 #include <boost/asio/as_tuple.hpp>
@@ -32,6 +30,7 @@ void apply_headers(bhttp::response<Body>& res, const HeaderList& headers) {
 struct Exchange::Watch {
   bool active = true;
   bool gone = false;
+  char peek = 0;  // the peek's one byte lands here
   std::function<void()> on_gone;
 };
 
@@ -112,19 +111,18 @@ void Exchange::watch_disconnect(std::function<void()> on_gone) {
   unwatch();
   watch_ = std::make_shared<Watch>();
   watch_->on_gone = std::move(on_gone);
-  auto& socket = stream_.socket();
-  // Readable means either a pipelined request (leave it be) or the peer's FIN/RST.
-  socket.async_wait(net::socket_base::wait_read,
-                    [watch = watch_, &socket](boost::system::error_code ec) {
-                      if (ec || !watch->active) return;
-                      char byte;
-                      ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-                      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-                        watch->gone = true;
-                        watch->active = false;
-                        if (watch->on_gone) watch->on_gone();
-                      }
-                    });
+  // A one-byte peek, not async_wait: Asio queues a read on a socket its last read exhausted without
+  // any system call, where every async_wait costs an epoll_ctl. Data means a pipelined request
+  // (left unread); end of stream or an error means the peer is gone.
+  stream_.socket().async_receive(net::buffer(&watch_->peek, 1), net::socket_base::message_peek,
+                                 [watch = watch_](boost::system::error_code ec, size_t n) {
+                                   if (!watch->active || ec == net::error::operation_aborted)
+                                     return;
+                                   if (!ec && n > 0) return;
+                                   watch->gone = true;
+                                   watch->active = false;
+                                   if (watch->on_gone) watch->on_gone();
+                                 });
 }
 
 void Exchange::unwatch() {
