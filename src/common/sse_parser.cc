@@ -1,12 +1,23 @@
 #include "common/sse_parser.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace sb {
 
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// The first CR or LF. Two memchr scans: find_first_of would call memchr for every byte.
+size_t line_end(std::string_view bytes) {
+  const char* begin = bytes.data();
+  const void* lf = std::memchr(begin, '\n', bytes.size());
+  size_t limit = lf != nullptr ? static_cast<const char*>(lf) - begin : bytes.size();
+  const void* cr = std::memchr(begin, '\r', limit);
+  if (cr != nullptr) return static_cast<const char*>(cr) - begin;
+  return lf != nullptr ? limit : std::string_view::npos;
+}
 
 }  // namespace
 
@@ -24,7 +35,7 @@ std::expected<void, Error> SseParser::feed(std::string_view bytes, std::vector<S
     if (bytes.front() == '\n') bytes.remove_prefix(1);
   }
   while (!bytes.empty()) {
-    size_t end = bytes.find_first_of("\r\n");
+    size_t end = line_end(bytes);
     size_t line_bytes = end == std::string_view::npos ? bytes.size() : end;
     if (line_.size() + line_bytes > options_.max_line_bytes) {
       return fail("event stream line longer than " + std::to_string(options_.max_line_bytes) +

@@ -1,11 +1,12 @@
 #include "http/exchange.h"
 
+#include <charconv>
 #include <chrono>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -19,6 +20,8 @@ namespace {
 
 constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds kWriteTimeout{30};
+// A stream's write queue keeps at most this much capacity between flushes.
+constexpr size_t kMaxIdleQueue = 16 * 1024;
 
 template <class Body>
 void apply_headers(bhttp::response<Body>& res, const HeaderList& headers) {
@@ -83,28 +86,51 @@ net::awaitable<bool> Exchange::begin_stream(const HeaderList& headers) {
   apply_headers(res, headers);
   res.keep_alive(keep_alive());
   res.chunked(true);
+  // Serialised into the queue: the head leaves with the first events, in one write.
   bhttp::response_serializer<bhttp::empty_body> sr{res};
-  stream_.expires_after(kWriteTimeout);
-  auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kUseTuple);
+  sr.split(true);
+  boost::system::error_code ec;
+  while (!ec && !sr.is_header_done()) {
+    sr.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+      for (net::const_buffer b : beast::buffers_range_ref(buffers)) {
+        pending_.append(static_cast<const char*>(b.data()), b.size());
+      }
+      sr.consume(beast::buffer_bytes(buffers));
+    });
+  }
   if (ec) broken_ = true;
+  co_return !broken_;
+}
+
+bool Exchange::queue(std::string_view data) {
+  if (broken_) return false;
+  if (data.empty()) return true;
+  char size[20];
+  auto end = std::to_chars(size, size + sizeof size, data.size(), 16).ptr;
+  pending_.append(size, end).append("\r\n").append(data).append("\r\n");
+  return true;
+}
+
+net::awaitable<bool> Exchange::flush() {
+  if (broken_) co_return false;
+  if (pending_.empty()) co_return true;
+  stream_.expires_after(kWriteTimeout);
+  auto [ec, n] = co_await net::async_write(stream_, net::buffer(pending_), kUseTuple);
+  if (ec) broken_ = true;
+  pending_.clear();
+  if (pending_.capacity() > kMaxIdleQueue) pending_.shrink_to_fit();
   co_return !broken_;
 }
 
 net::awaitable<bool> Exchange::write(std::string_view data) {
-  if (broken_) co_return false;
-  if (data.empty()) co_return true;
-  stream_.expires_after(kWriteTimeout);
-  auto [ec, n] = co_await net::async_write(
-      stream_, bhttp::make_chunk(net::buffer(data.data(), data.size())), kUseTuple);
-  if (ec) broken_ = true;
-  co_return !broken_;
+  queue(data);
+  co_return co_await flush();
 }
 
 net::awaitable<void> Exchange::end_stream() {
   if (broken_) co_return;
-  stream_.expires_after(kWriteTimeout);
-  auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kUseTuple);
-  if (ec) broken_ = true;
+  pending_.append("0\r\n\r\n");
+  co_await flush();
 }
 
 void Exchange::watch_disconnect(std::function<void()> on_gone) {

@@ -39,9 +39,12 @@ class Exchange {
                                      std::string_view content_type = "application/json");
   boost::asio::awaitable<void> reply_error(const Error& error, const HeaderList& headers = {});
 
-  // SSE: headers now (200, text/event-stream), then chunks. write() returns false once the client
-  // is gone; end_stream() sends the terminating zero-length chunk.
+  // SSE (200, text/event-stream, chunked). begin_stream() and queue() only queue bytes; flush()
+  // writes everything queued in one go, write() is queue() + flush(), end_stream() flushes with
+  // the terminating zero-length chunk. All return false once the client is gone.
   boost::asio::awaitable<bool> begin_stream(const HeaderList& headers);
+  bool queue(std::string_view data);
+  boost::asio::awaitable<bool> flush();
   boost::asio::awaitable<bool> write(std::string_view data);
   boost::asio::awaitable<void> end_stream();
 
@@ -67,6 +70,7 @@ class Exchange {
   bool broken_ = false;
   std::atomic<size_t>* open_streams_ = nullptr;
   std::shared_ptr<Watch> watch_;
+  std::string pending_;  // stream bytes queued, not yet written
 };
 
 }  // namespace sb::http

@@ -67,11 +67,15 @@ struct Answer {
 };
 
 // Where a stream goes. begin() is called once the first good event is in hand.
+// begin() and send() may only queue; flush() puts what is queued on the wire (the executor calls
+// it after each batch of upstream events, so one write carries many events). finish() and fail()
+// flush themselves. A false return means the client is gone.
 class StreamSink {
  public:
   virtual ~StreamSink() = default;
   virtual boost::asio::awaitable<bool> begin(const Candidate& candidate) = 0;
   virtual boost::asio::awaitable<bool> send(const api::StreamChunk& chunk) = 0;
+  virtual boost::asio::awaitable<bool> flush() = 0;
   virtual boost::asio::awaitable<void> finish() = 0;                  // clean end ([DONE])
   virtual boost::asio::awaitable<void> fail(const Error& error) = 0;  // before or after begin()
 };

@@ -60,6 +60,13 @@ struct Relay {
     bool sent = co_await sink.send(chunk);
     if (!sent) client_gone = true;
   }
+
+  // After a batch of events: one write for all of them.
+  boost::asio::awaitable<void> flush() {
+    if (!begun || client_gone) co_return;
+    bool sent = co_await sink.flush();
+    if (!sent) client_gone = true;
+  }
 };
 
 }  // namespace detail
@@ -171,6 +178,7 @@ boost::asio::awaitable<AttemptEnd> Executor::attempt_stream(const Candidate& c,
       if (chunk.has_payload()) produced = true;
       co_await relay.push(c, chunk);
     }
+    co_await relay.flush();
     if (!fed) {
       failure = fed.error();
       break;

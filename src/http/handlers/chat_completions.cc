@@ -37,13 +37,14 @@ class OpenAISseSink final : public routing::StreamSink {
     collected_.add(chunk);
     buffer_.clear();
     encoder_->encode(chunk, buffer_);
-    co_return co_await ex_.write(buffer_);
+    co_return ex_.queue(buffer_);
   }
+  net::awaitable<bool> flush() override { co_return co_await ex_.flush(); }
   net::awaitable<void> finish() override {
     buffer_.clear();
     encoder_->done(buffer_);
-    bool written = co_await ex_.write(buffer_);  // not in the if: GCC 12 miscompiles that
-    if (written) co_await ex_.end_stream();
+    ex_.queue(buffer_);
+    co_await ex_.end_stream();
   }
   net::awaitable<void> fail(const Error& error) override {
     if (!ex_.streaming()) {
@@ -52,8 +53,8 @@ class OpenAISseSink final : public routing::StreamSink {
     }
     buffer_.clear();
     api::openai::ChunkEncoder::error_frame(error, buffer_);
-    bool written = co_await ex_.write(buffer_);
-    if (written) co_await ex_.end_stream();
+    ex_.queue(buffer_);
+    co_await ex_.end_stream();
   }
 
  private:
