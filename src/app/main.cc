@@ -120,7 +120,7 @@ int run(const app::Options& opts) {
   auto cfg = std::make_shared<const config::Config>(std::move(*loaded));
   auto creds = config::CredentialStore::load(config::CredentialStore::default_options(path),
                                              wanted_credentials(*cfg));
-  auto runtime = std::make_shared<const routing::Runtime>(cfg, std::move(creds));
+  auto runtime = std::make_shared<routing::Runtime>(cfg, std::move(creds));
   auto keys = http::load_api_keys(*cfg, runtime->credentials);
   if (!keys) {
     spdlog::error("invalid model configuration: {}", keys.error());
@@ -158,6 +158,7 @@ int run(const app::Options& opts) {
     spdlog::error("{}", recorder.error());
     return 1;
   }
+  runtime->keep_raw_bodies = static_cast<bool>(*recorder);  // nobody reads them otherwise
   if (*recorder) {
     services->sinks.push_back(*recorder);
     services->health.push_back(std::make_shared<RecorderHealth>(*recorder));

@@ -127,7 +127,7 @@ boost::asio::awaitable<std::expected<std::string, Error>> exchange_once(
     const Runtime& runtime, upstream::Client& client, const Candidate& c, OutboundRequest out,
     CancelSignal& cancel, Attempt& attempt, Answer& answer, Clock::time_point model_deadline) {
   auto started = Clock::now();
-  keep_raw(attempt.raw_request, out.body);
+  if (runtime.keep_raw_bodies) keep_raw(attempt.raw_request, out.body);
   auto total = c.provider->timeouts.non_streaming_total.value_or(
       runtime.config->gateway.global_outbound_timeout);
   auto deadline = earliest(started + total, model_deadline);
@@ -139,13 +139,14 @@ boost::asio::awaitable<std::expected<std::string, Error>> exchange_once(
   if (!head) {
     result = std::unexpected(transfer_error(head.error(), false, transfer->error_detail()));
   } else if (head->status < 200 || head->status >= 300) {
-    Error error = co_await read_error(*transfer, *head, codec, deadline, &attempt.raw_response);
+    std::string* raw = runtime.keep_raw_bodies ? &attempt.raw_response : nullptr;
+    Error error = co_await read_error(*transfer, *head, codec, deadline, raw);
     result = std::unexpected(std::move(error));
   } else {
     attempt.status = head->status;
     auto body = co_await transfer->read_all(deadline);
     if (body) {
-      keep_raw(attempt.raw_response, *body);
+      if (runtime.keep_raw_bodies) keep_raw(attempt.raw_response, *body);
       result = std::move(*body);
     } else {
       result = std::unexpected(transfer_error(body.error(), false, transfer->error_detail()));

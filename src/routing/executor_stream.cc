@@ -130,7 +130,8 @@ boost::asio::awaitable<AttemptEnd> Executor::attempt_stream(const Candidate& c,
     answer.attempts.push_back(std::move(attempt));
     co_return AttemptEnd::kFailed;
   }
-  keep_raw(attempt.raw_request, out->body);
+  const bool keep_bodies = runtime_.keep_raw_bodies;
+  if (keep_bodies) keep_raw(attempt.raw_request, out->body);
   auto limits = limits_for(runtime_, c, started, model_clock);
   const auto& codec = providers::codec_for(c.descriptor->family);
   auto transfer = client_.start(std::move(*out), transfer_options(runtime_));
@@ -139,7 +140,8 @@ boost::asio::awaitable<AttemptEnd> Executor::attempt_stream(const Candidate& c,
   auto head = co_await transfer->head(limits.first);
   if (!head || head->status < 200 || head->status >= 300) {
     if (head) {
-      error = co_await read_error(*transfer, *head, codec, limits.first, &attempt.raw_response);
+      std::string* raw = keep_bodies ? &attempt.raw_response : nullptr;
+      error = co_await read_error(*transfer, *head, codec, limits.first, raw);
     } else {
       error = transfer_error(head.error(), false, transfer->error_detail());
     }
@@ -169,7 +171,7 @@ boost::asio::awaitable<AttemptEnd> Executor::attempt_stream(const Candidate& c,
     }
     if (!data->empty()) {
       if (attempt.ttft.count() == 0) attempt.ttft = since(started);
-      keep_raw(attempt.raw_response, *data);
+      if (keep_bodies) keep_raw(attempt.raw_response, *data);
     }
     chunks.clear();
     auto fed = data->empty() ? decoder->finish(chunks) : decoder->feed(*data, chunks);

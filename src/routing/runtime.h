@@ -16,6 +16,8 @@ struct Runtime {
   Resolver resolver;
   // Mutable shared state behind a const Runtime: per-provider circuit breakers.
   std::shared_ptr<BreakerBoard> breakers;
+  // Raw request/response bodies are kept on the attempts only when a store will record them.
+  bool keep_raw_bodies = true;
 
   Runtime(std::shared_ptr<const config::Config> c, config::CredentialStore creds)
       : config(c), credentials(std::move(creds)), resolver(c) {
