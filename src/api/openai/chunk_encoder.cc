@@ -1,7 +1,5 @@
 #include "api/openai/chunk_encoder.h"
 
-#include <boost/json/serialize.hpp>
-
 #include "api/openai/json_text.h"
 
 namespace sb::api::openai {
@@ -109,7 +107,7 @@ void ChunkEncoder::done(std::string& out) {
     if (!started()) start();
     out += prefix_;
     out += "\"choices\":[],\"usage\":";
-    out += boost::json::serialize(usage_json(*usage_));
+    append_usage_json(out, *usage_);
     out += "}\n\n";
   }
   out += "data: [DONE]\n\n";

@@ -1,7 +1,8 @@
 #pragma once
 
-// Hand-rolled JSON text for the hot streaming path: appending escaped strings and integers into a
-// caller's buffer avoids building a DOM per chunk. Everything else uses Boost.JSON.
+// Hand-rolled JSON text for the hot paths (stream chunks, whole chat responses): appending escaped
+// strings and integers into a caller's buffer avoids building a DOM per chunk or per response.
+// Everything else uses Boost.JSON.
 
 #include <cstdint>
 #include <string>
@@ -12,6 +13,8 @@ namespace sb::api::openai {
 // Appends `s` as a quoted JSON string. Bytes >= 0x80 pass through unchanged (the input is UTF-8
 // text that came out of a JSON parser); control characters are escaped.
 void append_json_string(std::string& out, std::string_view s);
+// The same without the quotes, for text that continues a string ("chatcmpl-" + id).
+void append_json_escaped(std::string& out, std::string_view s);
 void append_json_int(std::string& out, int64_t v);
 
 }  // namespace sb::api::openai

@@ -8,8 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 #include "api/chat.h"
 
 namespace sb::api::openai {
@@ -23,8 +21,8 @@ struct ResponseMeta {
 
 std::string encode_chat_response(const ChatResponse& response, const ResponseMeta& meta);
 
-// {"prompt_tokens","completion_tokens","total_tokens", details only when non-zero}
-boost::json::object usage_json(const Usage& usage);
+// Appends {"prompt_tokens","completion_tokens","total_tokens", details only when non-zero}.
+void append_usage_json(std::string& out, const Usage& usage);
 
 // The OpenAI finish_reason for a finished response; kNone becomes "tool_calls" when the answer
 // called tools, else "stop".

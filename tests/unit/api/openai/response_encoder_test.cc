@@ -102,6 +102,30 @@ TEST(OpenAIResponseEncoder, MapsEveryFinishReason) {
   }
 }
 
+// The text is written by hand (no DOM): compact, fields in this order, strings escaped as
+// Boost.JSON's serializer escapes them.
+TEST(OpenAIResponseEncoder, WritesCompactJsonWithFieldsInOrder) {
+  ChatResponse r;
+  r.model = "m";
+  r.has_text = true;
+  r.text = "a\"b\\c\nd\te\x01 \xC3\xA9/";
+  r.tool_calls = {{.id = "c1", .name = "f", .arguments = "{\"x\":1}"}};
+  r.reasoning = "why";
+  r.reasoning_signature = "sig";
+  r.finish_reason = FinishReason::kToolCalls;
+  r.usage = Usage{.input_tokens = 1, .output_tokens = 2, .reasoning_tokens = 3};
+  EXPECT_EQ(encode_chat_response(r, meta()),
+            R"({"id":"chatcmpl-0192e1c0-0000-7000-8000-000000000001","object":"chat.completion",)"
+            R"("created":1730000000,"model":"m","system_fingerprint":"","choices":[{"index":0,)"
+            R"("message":{"role":"assistant","content":"a\"b\\c\nd\te\u0001 )"
+            "\xC3\xA9/"
+            R"(","tool_calls":[{"id":"c1","type":"function","function":{"name":"f",)"
+            R"("arguments":"{\"x\":1}"}}],"reasoning_content":"why","reasoning_signature":"sig"},)"
+            R"("finish_reason":"tool_calls","logprobs":null}],"usage":{"prompt_tokens":1,)"
+            R"("completion_tokens":2,"total_tokens":3,"completion_tokens_details":)"
+            R"({"reasoning_tokens":3}},"episode_id":"0192e1c0-0000-7000-8000-0000000000ep"})");
+}
+
 TEST(OpenAIModelsList, EncodesNamesInOrder) {
   json::value got = json::parse(encode_models_list({"gpt", "claude"}));
   EXPECT_EQ(got, json::parse(R"({"object":"list","data":[
