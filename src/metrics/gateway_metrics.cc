@@ -49,6 +49,7 @@ class WorkerSink final : public observability::RecordSink {
   void record(const std::shared_ptr<const observability::InferenceRecord>& record) override {
     metrics_->record(*shard_, *record);
   }
+  bool wants_content() const override { return false; }  // labels, timings and usage only
 
  private:
   std::shared_ptr<const GatewayMetrics> metrics_;

@@ -2,7 +2,8 @@
 
 // What the gateway knows about one finished client inference, built once by the handler after
 // the reply and handed to every RecordSink (the store, the metrics). Plain owned data: sinks may
-// keep it, move it to another thread, or drop it.
+// keep it, move it to another thread, or drop it. The content fields are filled only when a
+// sink asks for them (RecordSink::wants_content).
 
 #include <cstdint>
 #include <memory>
@@ -73,6 +74,10 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void record(const std::shared_ptr<const InferenceRecord>& record) = 0;
+  // Whether record() reads the content: input_json, output_text, reasoning_text,
+  // tool_calls_json, params_json, tags_json and the attempts' raw_request / raw_response. When
+  // no sink of a worker does, the handlers leave those fields empty and skip the JSON work.
+  virtual bool wants_content() const { return true; }
 };
 
 }  // namespace sb::observability

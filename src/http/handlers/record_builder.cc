@@ -39,8 +39,9 @@ void fill_input(observability::InferenceRecord& r, const api::ChatRequest& req) 
   r.tags_json = boost::json::serialize(req.tags);
 }
 
-void fill_attempts(observability::InferenceRecord& r, const routing::Answer& answer) {
+void fill_attempts(observability::InferenceRecord& r, const routing::Answer& answer, bool content) {
   int n = 0;
+  r.attempts.reserve(answer.attempts.size());
   for (const auto& a : answer.attempts) {
     r.attempts.push_back(observability::AttemptRecord{
         .id = a.id,
@@ -55,15 +56,34 @@ void fill_attempts(observability::InferenceRecord& r, const routing::Answer& ans
         .latency_us = a.latency.count(),
         .ttft_us = a.ttft.count(),
         .usage = a.usage,
-        .raw_request = a.raw_request,
-        .raw_response = a.raw_response});
+        .raw_request = content ? a.raw_request : std::string(),
+        .raw_response = content ? a.raw_response : std::string()});
   }
+}
+
+void fill_embedding_input(observability::InferenceRecord& r, const EmbeddingRecordInput& in) {
+  r.tool_calls_json = "[]";
+  boost::json::array input;
+  for (const auto& text : in.request.input) input.emplace_back(text);
+  r.input_json = boost::json::serialize(input);
+  boost::json::object params{{"encoding_format", in.request.base64 ? "base64" : "float"}};
+  if (in.request.dimensions) params["dimensions"] = *in.request.dimensions;
+  r.params_json = boost::json::serialize(params);
+  r.tags_json = in.tags != nullptr ? boost::json::serialize(*in.tags) : std::string("{}");
+}
+
+bool wants_content(const WorkerContext& w) {
+  for (const auto& sink : w.sinks) {
+    if (sink->wants_content()) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
 void publish_chat_record(WorkerContext& w, const ChatRecordInput& in) {
   if (w.sinks.empty()) return;
+  bool content = wants_content(w);
   auto r = std::make_shared<observability::InferenceRecord>();
   r->id = in.ids.inference_id;
   r->episode_id = in.ids.episode_id;
@@ -85,25 +105,30 @@ void publish_chat_record(WorkerContext& w, const ChatRecordInput& in) {
   }
   if (in.response != nullptr) {
     r->upstream_model = in.response->model;
-    r->output_text = in.response->text;
-    r->reasoning_text = in.response->reasoning;
-    r->tool_calls_json = tool_calls_json(in.response->tool_calls);
     r->finish_reason = api::finish_reason_name(in.response->finish_reason);
     r->usage = in.response->usage;
-  } else {
-    r->tool_calls_json = "[]";
   }
-  fill_input(*r, in.request);
+  if (content) {
+    if (in.response != nullptr) {
+      r->output_text = in.response->text;
+      r->reasoning_text = in.response->reasoning;
+      r->tool_calls_json = tool_calls_json(in.response->tool_calls);
+    } else {
+      r->tool_calls_json = "[]";
+    }
+    fill_input(*r, in.request);
+  }
   r->latency_us = duration_cast<microseconds>(std::chrono::steady_clock::now() - in.start).count();
   r->ttft_us = in.ttft.count();
   r->upstream_us = in.answer.upstream_time.count();
-  fill_attempts(*r, in.answer);
+  fill_attempts(*r, in.answer, content);
   std::shared_ptr<const observability::InferenceRecord> shared = std::move(r);
   for (const auto& sink : w.sinks) sink->record(shared);
 }
 
 void publish_embedding_record(WorkerContext& w, const EmbeddingRecordInput& in) {
   if (w.sinks.empty()) return;
+  bool content = wants_content(w);
   auto r = std::make_shared<observability::InferenceRecord>();
   r->id = in.ids.inference_id;
   r->episode_id = in.ids.episode_id;
@@ -126,17 +151,10 @@ void publish_embedding_record(WorkerContext& w, const EmbeddingRecordInput& in) 
     r->upstream_model = in.response->model;
     r->usage = api::Usage{.input_tokens = in.response->input_tokens};
   }
-  r->tool_calls_json = "[]";
-  boost::json::array input;
-  for (const auto& text : in.request.input) input.emplace_back(text);
-  r->input_json = boost::json::serialize(input);
-  boost::json::object params{{"encoding_format", in.request.base64 ? "base64" : "float"}};
-  if (in.request.dimensions) params["dimensions"] = *in.request.dimensions;
-  r->params_json = boost::json::serialize(params);
-  r->tags_json = in.tags != nullptr ? boost::json::serialize(*in.tags) : std::string("{}");
+  if (content) fill_embedding_input(*r, in);
   r->latency_us = duration_cast<microseconds>(std::chrono::steady_clock::now() - in.start).count();
   r->upstream_us = in.answer.upstream_time.count();
-  fill_attempts(*r, in.answer);
+  fill_attempts(*r, in.answer, content);
   std::shared_ptr<const observability::InferenceRecord> shared = std::move(r);
   for (const auto& sink : w.sinks) sink->record(shared);
 }

@@ -38,6 +38,22 @@ class GatewayMetricsTest : public ::testing::Test {
   std::shared_ptr<Shard> shard_;
 };
 
+// The handlers skip building a record's content (input, output, params JSON) when no sink asks
+// for it; the metrics sink must not, and must count such a record in full.
+TEST_F(GatewayMetricsTest, WorkerSinkCountsRecordsWithoutAskingForTheirContent) {
+  auto sink = metrics_->make_worker_sink();
+  EXPECT_FALSE(sink->wants_content());
+  sink->record(std::make_shared<const InferenceRecord>(
+      InferenceRecord{.model = "chat",
+                      .provider = "primary",
+                      .status = "ok",
+                      .usage = api::Usage{.input_tokens = 3}}));
+  auto p = scrape();
+  EXPECT_EQ(p.value(R"(switchboard_requests_total{model="chat",provider="primary",status="ok"})"),
+            1);
+  EXPECT_EQ(p.value(R"(tensorzero_token_usage{model="chat",kind="prompt"})"), 3);
+}
+
 TEST_F(GatewayMetricsTest, CountsASuccessWithLatencyTokensAndOverhead) {
   InferenceRecord r{.model_requested = "whatever the client sent",
                     .model = "chat",
