@@ -22,10 +22,12 @@ Error invalid(std::string param, std::string message) {
   return make_error(ErrorCode::kInvalidRequest, std::move(message), std::move(param));
 }
 
-Error must_be(const std::string& param, std::string_view what) {
-  std::string message = "'" + param + "' must be ";
+Error must_be(std::string_view param, std::string_view what) {
+  std::string message = "'";
+  message.append(param);
+  message.append("' must be ");
   message.append(what);
-  return invalid(param, std::move(message));
+  return invalid(std::string(param), std::move(message));
 }
 
 const json::value* field(const json::object& o, std::string_view key) {
@@ -83,7 +85,7 @@ std::string index(std::string_view parent, size_t i) {
   return s;
 }
 
-Status read_string(const json::object& o, std::string_view key, const std::string& param,
+Status read_string(const json::object& o, std::string_view key, std::string_view param,
                    std::string& out) {
   const json::value* v = field(o, key);
   if (v == nullptr) return {};
@@ -92,7 +94,7 @@ Status read_string(const json::object& o, std::string_view key, const std::strin
   return {};
 }
 
-Status read_bool(const json::object& o, std::string_view key, const std::string& param,
+Status read_bool(const json::object& o, std::string_view key, std::string_view param,
                  std::optional<bool>& out) {
   const json::value* v = field(o, key);
   if (v == nullptr) return {};
@@ -101,7 +103,7 @@ Status read_bool(const json::object& o, std::string_view key, const std::string&
   return {};
 }
 
-Status read_number(const json::object& o, std::string_view key, const std::string& param, double lo,
+Status read_number(const json::object& o, std::string_view key, std::string_view param, double lo,
                    double hi, std::optional<double>& out) {
   const json::value* v = field(o, key);
   if (v == nullptr) return {};
@@ -114,7 +116,7 @@ Status read_number(const json::object& o, std::string_view key, const std::strin
   return {};
 }
 
-Status read_integer(const json::object& o, std::string_view key, const std::string& param,
+Status read_integer(const json::object& o, std::string_view key, std::string_view param,
                     std::optional<int64_t>& out) {
   const json::value* v = field(o, key);
   if (v == nullptr) return {};
@@ -124,7 +126,7 @@ Status read_integer(const json::object& o, std::string_view key, const std::stri
   return {};
 }
 
-Status read_string_map(const json::object& o, std::string_view key, const std::string& param,
+Status read_string_map(const json::object& o, std::string_view key, std::string_view param,
                        json::object& out) {
   const json::value* v = field(o, key);
   if (v == nullptr) return {};

@@ -70,25 +70,28 @@ std::expected<ContentPart, Error> decode_part(const json::value& v, const std::s
 }
 
 Status decode_content(const json::object& o, const std::string& p, Message& m) {
-  std::string pc = join(p, "content");
+  auto pc = [&p] { return join(p, "content"); };  // built only for an error or a part's path
   const json::value* v = field(o, "content");
   if (v == nullptr) {
     if (m.role == Role::kAssistant) return {};  // a turn that only calls tools
-    return std::unexpected(invalid(pc, "'" + pc + "' is required"));
+    return std::unexpected(invalid(pc(), "'" + pc() + "' is required"));
   }
   if (v->is_string()) {
     m.content_is_text = true;
     m.text = str(v->get_string());
     return {};
   }
-  if (!v->is_array()) return std::unexpected(must_be(pc, "a string or an array of content parts"));
+  if (!v->is_array()) {
+    return std::unexpected(must_be(pc(), "a string or an array of content parts"));
+  }
   const json::array& parts = v->get_array();
   if (parts.empty() && m.role != Role::kAssistant) {
-    return std::unexpected(invalid(pc, "'" + pc + "' must not be an empty array"));
+    return std::unexpected(invalid(pc(), "'" + pc() + "' must not be an empty array"));
   }
   m.parts.reserve(parts.size());
+  std::string path = pc();
   for (size_t i = 0; i < parts.size(); ++i) {
-    auto part = decode_part(parts[i], index(pc, i));
+    auto part = decode_part(parts[i], index(path, i));
     if (!part) return std::unexpected(std::move(part.error()));
     m.parts.push_back(std::move(*part));
   }
@@ -170,14 +173,16 @@ std::expected<Message, Error> decode_message(const json::value& v, const std::st
   if (!v.is_object()) return std::unexpected(must_be(p, "a message object"));
   const json::object& o = v.get_object();
   Message m;
-  std::string pr = join(p, "role");
   const json::value* role = field(o, "role");
-  if (role == nullptr) return std::unexpected(invalid(pr, "'" + pr + "' is required"));
+  if (role == nullptr) {
+    std::string pr = join(p, "role");
+    return std::unexpected(invalid(pr, "'" + pr + "' is required"));
+  }
   std::optional<Role> parsed = role->is_string() ? parse_role(role->get_string()) : std::nullopt;
-  if (!parsed) return std::unexpected(must_be(pr, kRoles));
+  if (!parsed) return std::unexpected(must_be(join(p, "role"), kRoles));
   m.role = *parsed;
   Status st = decode_content(o, p, m);
-  if (st) st = read_string(o, "name", join(p, "name"), m.name);
+  if (st && field(o, "name") != nullptr) st = read_string(o, "name", join(p, "name"), m.name);
   if (st) st = decode_tool_calls(o, p, m);
   if (st && m.role == Role::kTool) st = required_string(o, "tool_call_id", p, m.tool_call_id);
   if (!st) return std::unexpected(std::move(st.error()));

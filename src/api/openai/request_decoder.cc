@@ -1,5 +1,6 @@
 #include "api/openai/request_decoder.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
 
 #include "api/openai/decode_helpers.h"
@@ -56,7 +57,7 @@ Status decode_sampling(const json::object& o, ChatRequest& r) {
   return st;
 }
 
-Status read_positive(const json::object& o, const std::string& key, std::optional<int64_t>& out) {
+Status read_positive(const json::object& o, std::string_view key, std::optional<int64_t>& out) {
   const json::value* v = detail::field(o, key);
   if (v == nullptr) return {};
   std::optional<int64_t> i = detail::as_integer(*v);
@@ -120,7 +121,7 @@ Status decode_options(const json::object& o, ChatRequest& r) {
   return st;
 }
 
-Status read_budget(const json::object& o, std::string_view key, const std::string& param,
+Status read_budget(const json::object& o, std::string_view key, std::string_view param,
                    std::optional<int64_t>& out) {
   const json::value* v = detail::field(o, key);
   if (v == nullptr) return {};
@@ -155,9 +156,9 @@ Status decode_thinking_budget(const json::object& o, ChatRequest& r) {
 
 Status decode_extensions(const json::object& o, ChatRequest& r) {
   constexpr std::string_view kEpisode = "tensorzero::episode_id";
-  Status st = detail::read_string(o, kEpisode, std::string(kEpisode), r.episode_id);
+  Status st = detail::read_string(o, kEpisode, kEpisode, r.episode_id);
   if (st && !r.episode_id.empty() && !ids::is_uuid_v7(r.episode_id)) {
-    return std::unexpected(must_be(std::string(kEpisode), "a UUIDv7 string"));
+    return std::unexpected(must_be(kEpisode, "a UUIDv7 string"));
   }
   if (st) st = detail::read_string_map(o, "tensorzero::tags", "tensorzero::tags", r.tags);
   if (st) {
@@ -172,10 +173,12 @@ Status decode_extensions(const json::object& o, ChatRequest& r) {
 
 }  // namespace
 
-std::expected<json::value, Error> parse_json_body(std::string_view body) {
+std::expected<json::value, Error> parse_json_body(std::string_view body, json::storage_ptr sp) {
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
-  json::parser parser(json::storage_ptr(), options);
+  unsigned char temp[1024];  // the parser's own stack, before it needs the heap
+  json::parser parser(json::storage_ptr(), options, temp, sizeof temp);
+  parser.reset(std::move(sp));
   boost::system::error_code ec;
   size_t n = parser.write_some(body.data(), body.size(), ec);
   if (ec == json::error::too_deep) {
@@ -196,7 +199,11 @@ std::expected<json::value, Error> parse_json_body(std::string_view body) {
 }
 
 std::expected<ChatRequest, Error> decode_chat_request(std::string_view body) {
-  auto parsed = parse_json_body(body);
+  // The DOM lives only while the request is decoded (what the request keeps is copied out), so it
+  // goes into an arena: a stack buffer, then heap blocks, freed at once.
+  unsigned char scratch[4096];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  auto parsed = parse_json_body(body, &arena);
   if (!parsed) return std::unexpected(std::move(parsed.error()));
   if (!parsed->is_object()) {
     return std::unexpected(

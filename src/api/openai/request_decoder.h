@@ -15,9 +15,10 @@ namespace sb::api::openai {
 
 inline constexpr int kMaxJsonDepth = 64;  // deeper request bodies are rejected
 
-// Parses a request body with the gateway's depth bound. Errors are kInvalidJson and say where
-// (line, column, byte offset).
-std::expected<boost::json::value, Error> parse_json_body(std::string_view body);
+// Parses a request body with the gateway's depth bound into `sp` (default: the heap). Errors are
+// kInvalidJson and say where (line, column, byte offset).
+std::expected<boost::json::value, Error> parse_json_body(std::string_view body,
+                                                         boost::json::storage_ptr sp = {});
 
 std::expected<ChatRequest, Error> decode_chat_request(std::string_view body);
 

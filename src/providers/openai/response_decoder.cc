@@ -1,5 +1,6 @@
 #include "providers/openai/response_decoder.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -128,7 +129,11 @@ std::expected<api::ChatResponse, Error> decode_response_body(std::string_view bo
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 64;
-  json::value v = json::parse(body, ec, json::storage_ptr(), options);
+  // The DOM dies with this call (everything kept is copied out): parse it into an arena, a
+  // stack buffer then heap blocks, instead of one allocation per node.
+  unsigned char scratch[4096];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  json::value v = json::parse(body, ec, &arena, options);
   if (ec) {
     return std::unexpected(bad_response("upstream response is not valid JSON: " + ec.message()));
   }
