@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <fmt/compile.h>
 #include <spdlog/spdlog.h>
 
 #include "api/openai/chat_decode.h"
@@ -76,10 +77,18 @@ void log_outcome(const api::ChatRequest& req, const RequestIds& ids,
                  const std::optional<Error>& error) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   if (!error) {
-    spdlog::info(
-        "request processed: model={}, provider={}, status={}, latency_ms={}, inference_id={}",
-        answered ? answered->model->name : req.model, answered ? answered->provider->name : "",
-        status, ms, ids.inference_id);
+    // Once per request: formatted with a compiled format into a stack buffer (no format-string
+    // parsing, no std::string temporaries); the logger copies the line into its queue.
+    spdlog::logger& logger = *spdlog::default_logger_raw();
+    if (!logger.should_log(spdlog::level::info)) return;
+    std::string_view model = answered ? answered->model->name : req.model;
+    std::string_view provider = answered ? std::string_view(answered->provider->name) : "";
+    spdlog::memory_buf_t line;
+    fmt::format_to(std::back_inserter(line),
+                   FMT_COMPILE("request processed: model={}, provider={}, status={}, "
+                               "latency_ms={}, inference_id={}"),
+                   model, provider, status, ms, std::string_view(ids.inference_id));
+    logger.log(spdlog::level::info, spdlog::string_view_t(line.data(), line.size()));
   } else {
     spdlog::warn("request failed: model={}, status={}, latency_ms={}, inference_id={}, error={}",
                  req.model, status, ms, ids.inference_id, error->message);
