@@ -7,7 +7,7 @@
 #include "providers/openai/dialect.h"
 #include "providers/openai/embeddings.h"
 #include "providers/openai/error_mapping.h"
-#include "providers/openai/request_encoder.h"
+#include "providers/openai/request_text.h"
 #include "providers/openai/response_decoder.h"
 #include "providers/openai/stream_decoder.h"
 
@@ -78,8 +78,9 @@ std::expected<OutboundRequest, Error> AzureCodec::encode_chat(const api::ChatReq
   auto url = deployment_url(target, "chat/completions");
   if (!url) return std::unexpected(std::move(url.error()));
   const config::ProviderConfig& p = *target.provider;
-  auto body = openai::encode_request_body(request, deployment_of(p), openai::dialect_for(p.type));
-  return keyed_request(std::move(*url), target, boost::json::serialize(body));
+  return keyed_request(
+      std::move(*url), target,
+      openai::encode_request_text(request, deployment_of(p), openai::dialect_for(p.type)));
 }
 
 std::expected<api::ChatResponse, Error> AzureCodec::decode_chat(std::string_view body) const {

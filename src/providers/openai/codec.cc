@@ -5,7 +5,7 @@
 #include "providers/openai/dialect.h"
 #include "providers/openai/embeddings.h"
 #include "providers/openai/error_mapping.h"
-#include "providers/openai/request_encoder.h"
+#include "providers/openai/request_text.h"
 #include "providers/openai/response_decoder.h"
 #include "providers/openai/stream_decoder.h"
 
@@ -59,9 +59,8 @@ std::expected<OutboundRequest, Error> OpenAICodec::encode_chat(const api::ChatRe
   if (!url) return std::unexpected(std::move(url.error()));
   auto model = model_of(p);
   if (!model) return std::unexpected(std::move(model.error()));
-  return bearer_request(
-      std::move(*url), target,
-      boost::json::serialize(encode_request_body(request, *model, dialect_for(p.type))));
+  return bearer_request(std::move(*url), target,
+                        encode_request_text(request, *model, dialect_for(p.type)));
 }
 
 std::expected<api::ChatResponse, Error> OpenAICodec::decode_chat(std::string_view body) const {
