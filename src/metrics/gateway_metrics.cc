@@ -1,6 +1,7 @@
 #include "metrics/gateway_metrics.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "config/schema.h"
 
@@ -47,14 +48,29 @@ class WorkerSink final : public observability::RecordSink {
   WorkerSink(std::shared_ptr<const GatewayMetrics> metrics, std::shared_ptr<Shard> shard)
       : metrics_(std::move(metrics)), shard_(std::move(shard)) {}
   void record(const std::shared_ptr<const observability::InferenceRecord>& record) override {
-    metrics_->record(*shard_, *record);
+    metrics_->record(*shard_, cache_, *record);
   }
   bool wants_content() const override { return false; }  // labels, timings and usage only
 
  private:
   std::shared_ptr<const GatewayMetrics> metrics_;
   std::shared_ptr<Shard> shard_;
+  SeriesCache cache_;
 };
+
+// The slot's series, resolved with make() the first time.
+template <class MakeValues>
+Shard::Series& resolve(Shard& shard, Shard::Series*& slot, FamilyId family, MakeValues make) {
+  if (slot == nullptr) slot = &shard.series(family, make());
+  return *slot;
+}
+
+size_t status_index(const std::string& status) {
+  if (status == "ok") return 0;
+  if (status == "error" || status.empty()) return 1;
+  if (status == "cancelled") return 2;
+  return 3;
+}
 
 SampleFn single(std::function<double()> fn) {
   return [fn = std::move(fn)] { return std::vector<Sample>{Sample{.labels = {}, .value = fn()}}; };
@@ -74,6 +90,11 @@ LabelPolicy::LabelPolicy(const config::Config& config) {
 
 void LabelPolicy::add_model(const std::string& model, std::set<std::string> providers) {
   providers_by_model_[model].merge(providers);
+}
+
+bool LabelPolicy::configured(const std::string& model, const std::string& provider) const {
+  auto it = providers_by_model_.find(model);
+  return it != providers_by_model_.end() && it->second.contains(provider);
 }
 
 std::pair<std::string, std::string> LabelPolicy::labels(const std::string& model,
@@ -144,32 +165,81 @@ std::shared_ptr<observability::RecordSink> GatewayMetrics::make_worker_sink() {
 }
 
 void GatewayMetrics::record(Shard& shard, const observability::InferenceRecord& r) const {
-  auto [model, provider] = policy_.labels(r.model, r.provider);
-  shard.add(f_.request_count, {model, provider});
-  shard.add(f_.requests_by_status, {model, provider, status_label(r.status)});
-  shard.observe(f_.request_duration, {model, provider}, seconds(r.latency_us));
-  shard.observe(f_.overhead, {model, provider}, seconds(r.latency_us - r.upstream_us));
-  if (r.stream && r.ttft_us > 0) shard.observe(f_.ttft, {model, provider}, seconds(r.ttft_us));
+  SeriesCache cache;
+  record(shard, cache, r);
+}
+
+SeriesSet& GatewayMetrics::series_set(SeriesCache& cache, const std::string& model,
+                                      const std::string& provider, SeriesSet& scratch) const {
+  cache.key.assign(model);
+  cache.key += '\0';
+  cache.key += provider;
+  if (auto it = cache.sets.find(cache.key); it != cache.sets.end()) return it->second;
+  if (!policy_.configured(model, provider)) {
+    std::tie(scratch.model, scratch.provider) = policy_.labels(model, provider);
+    return scratch;
+  }
+  SeriesSet& set = cache.sets[cache.key];
+  set.model = model;
+  set.provider = provider;
+  return set;
+}
+
+void GatewayMetrics::record(Shard& shard, SeriesCache& cache,
+                            const observability::InferenceRecord& r) const {
+  SeriesSet scratch;
+  SeriesSet& s = series_set(cache, r.model, r.provider, scratch);
+  auto pair = [&s] { return LabelValues{s.model, s.provider}; };
+  Shard::add(resolve(shard, s.request_count, f_.request_count, pair));
+  Shard::add(resolve(shard, s.by_status[status_index(r.status)], f_.requests_by_status, [&] {
+    return LabelValues{s.model, s.provider, status_label(r.status)};
+  }));
+  Shard::observe(resolve(shard, s.duration, f_.request_duration, pair), seconds(r.latency_us));
+  Shard::observe(resolve(shard, s.overhead, f_.overhead, pair),
+                 seconds(r.latency_us - r.upstream_us));
+  if (r.stream && r.ttft_us > 0) {
+    Shard::observe(resolve(shard, s.ttft, f_.ttft, pair), seconds(r.ttft_us));
+  }
   if (r.status == "error") {
-    shard.add(f_.error_count, {model, provider});
+    Shard::add(resolve(shard, s.error_count, f_.error_count, pair));
     shard.add(f_.errors_by_type, {bounded(r.error_code, "unknown")});
   }
   if (r.usage) {
-    shard.add(f_.token_usage, {model, "prompt"}, tokens(r.usage->input_tokens));
-    shard.add(f_.token_usage, {model, "completion"}, tokens(r.usage->output_tokens));
-    shard.add(f_.token_usage, {model, "reasoning"}, tokens(r.usage->reasoning_tokens));
-    shard.add(f_.token_usage, {model, "cached"}, tokens(r.usage->cache_read_tokens));
+    static constexpr const char* kKinds[4] = {"prompt", "completion", "reasoning", "cached"};
+    const int64_t counts[4] = {r.usage->input_tokens, r.usage->output_tokens,
+                               r.usage->reasoning_tokens, r.usage->cache_read_tokens};
+    for (size_t i = 0; i < 4; ++i) {
+      Shard::add(resolve(shard, s.tokens[i], f_.token_usage,
+                         [&] {
+                           return LabelValues{s.model, kKinds[i]};
+                         }),
+                 tokens(counts[i]));
+    }
   }
+  record_attempts(shard, cache, r);
+}
+
+void GatewayMetrics::record_attempts(Shard& shard, SeriesCache& cache,
+                                     const observability::InferenceRecord& r) const {
   const observability::AttemptRecord* previous = nullptr;
   for (const auto& a : r.attempts) {
-    auto [am, ap] = policy_.labels(a.model, a.provider);
-    LabelValues values{am, ap, a.error_code.empty() ? "ok" : bounded(a.error_code, "unknown")};
-    shard.add(f_.attempts, values);
-    if (previous != nullptr) {
-      bool same = previous->model == a.model && previous->provider == a.provider;
-      shard.add(same ? f_.retries : f_.fallbacks, values);
-    }
+    SeriesSet scratch;
+    SeriesSet& s = series_set(cache, a.model, a.provider, scratch);
+    bool repeat = previous != nullptr;
+    bool same = repeat && previous->model == a.model && previous->provider == a.provider;
     previous = &a;
+    if (a.error_code.empty()) {
+      auto values = [&s] { return LabelValues{s.model, s.provider, "ok"}; };
+      Shard::add(resolve(shard, s.attempts_ok, f_.attempts, values));
+      if (repeat) {
+        Shard::add(same ? resolve(shard, s.retries_ok, f_.retries, values)
+                        : resolve(shard, s.fallbacks_ok, f_.fallbacks, values));
+      }
+      continue;
+    }
+    LabelValues values{s.model, s.provider, bounded(a.error_code, "unknown")};
+    shard.add(f_.attempts, values);
+    if (repeat) shard.add(same ? f_.retries : f_.fallbacks, values);
   }
 }
 

@@ -13,6 +13,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "metrics/registry.h"
@@ -42,12 +44,40 @@ class LabelPolicy {
   // Adds a configured model and its provider names (tests, and anything built outside a Config).
   void add_model(const std::string& model, std::set<std::string> providers);
 
+  // Whether `provider` is a configured provider of the configured `model` (labels are then the
+  // names themselves).
+  bool configured(const std::string& model, const std::string& provider) const;
+
   // {model, provider} label values for what a record or an attempt names.
   std::pair<std::string, std::string> labels(const std::string& model,
                                              const std::string& provider) const;
 
  private:
   std::map<std::string, std::set<std::string>, std::less<>> providers_by_model_;
+};
+
+// The series one (model, provider) label pair's requests update, resolved on first use (a slot
+// stays null until then, so no series appears in the exposition before it counts something).
+struct SeriesSet {
+  std::string model;  // label values
+  std::string provider;
+  Shard::Series* request_count = nullptr;
+  Shard::Series* by_status[4] = {};  // ok, error, cancelled, other
+  Shard::Series* duration = nullptr;
+  Shard::Series* overhead = nullptr;
+  Shard::Series* ttft = nullptr;
+  Shard::Series* tokens[4] = {};  // prompt, completion, reasoning, cached
+  Shard::Series* error_count = nullptr;
+  Shard::Series* attempts_ok = nullptr;
+  Shard::Series* retries_ok = nullptr;
+  Shard::Series* fallbacks_ok = nullptr;
+};
+
+// One worker's resolved series, so a request builds no label strings in the common case. Only
+// configured (model, provider) pairs are kept: as bounded as the labels themselves.
+struct SeriesCache {
+  std::unordered_map<std::string, SeriesSet> sets;  // model '\0' provider
+  std::string key;                                  // scratch
 };
 
 class GatewayMetrics : public std::enable_shared_from_this<GatewayMetrics> {
@@ -63,6 +93,8 @@ class GatewayMetrics : public std::enable_shared_from_this<GatewayMetrics> {
 
   // Adds one finished inference to `shard` (what a worker sink does; public for tests).
   void record(Shard& shard, const observability::InferenceRecord& record) const;
+  // The same through `cache`, which must be used with `shard` only.
+  void record(Shard& shard, SeriesCache& cache, const observability::InferenceRecord& record) const;
 
   struct Families {
     FamilyId request_duration;    // tensorzero_request_duration_seconds {model, provider}
@@ -80,6 +112,12 @@ class GatewayMetrics : public std::enable_shared_from_this<GatewayMetrics> {
 
  private:
   GatewayMetrics(std::shared_ptr<Registry> registry, LabelPolicy policy);
+
+  // The cached set for a configured pair, else `scratch` filled with the pair's labels.
+  SeriesSet& series_set(SeriesCache& cache, const std::string& model, const std::string& provider,
+                        SeriesSet& scratch) const;
+  void record_attempts(Shard& shard, SeriesCache& cache,
+                       const observability::InferenceRecord& r) const;
 
   std::shared_ptr<Registry> registry_;
   LabelPolicy policy_;

@@ -140,14 +140,21 @@ Shard::Series& Shard::series(FamilyId family, const LabelValues& values) {
 }
 
 void Shard::add(FamilyId family, const LabelValues& values, uint64_t n) {
-  auto& c = series(family, values).count;
-  // Single writer: a load and a store, no read-modify-write.
-  c.store(c.load(kRelaxed) + n, kRelaxed);
+  add(series(family, values), n);
 }
 
 void Shard::observe(FamilyId family, const LabelValues& values, double value) {
   if (std::isnan(value)) return;
-  Series& s = series(family, values);
+  observe(series(family, values), value);
+}
+
+void Shard::add(Series& s, uint64_t n) {
+  // Single writer: a load and a store, no read-modify-write.
+  s.count.store(s.count.load(kRelaxed) + n, kRelaxed);
+}
+
+void Shard::observe(Series& s, double value) {
+  if (std::isnan(value)) return;
   if (!s.buckets) return;  // not a histogram (programmer error; ignored in release builds)
   const auto& bounds = *s.bounds;
   size_t i = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();

@@ -104,13 +104,19 @@ class Shard {
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
+  struct Series;
+
   // Counter += n. `values` in the family's label order (size checked in debug builds).
   void add(FamilyId family, const LabelValues& values, uint64_t n = 1);
   // Histogram observation; NaN is ignored.
   void observe(FamilyId family, const LabelValues& values, double value);
 
- private:
-  friend class Registry;
+  // The series of `family` with `values`, created on first use. The reference stays valid for
+  // the shard's lifetime: a writer may keep it and update it without the label lookup.
+  Series& series(FamilyId family, const LabelValues& values);
+  static void add(Series& series, uint64_t n = 1);
+  static void observe(Series& series, double value);
+
   struct Series {
     size_t family = 0;
     LabelValues values;
@@ -120,7 +126,8 @@ class Shard {
     std::unique_ptr<std::atomic<uint64_t>[]> buckets;  // histograms: bounds.size() + 1 (+Inf)
   };
 
-  Series& series(FamilyId family, const LabelValues& values);
+ private:
+  friend class Registry;
 
   const Registry& registry_;
   // Writer-private index: family → joined label values → series. Never read by a scrape.

@@ -54,6 +54,49 @@ TEST_F(GatewayMetricsTest, WorkerSinkCountsRecordsWithoutAskingForTheirContent) 
   EXPECT_EQ(p.value(R"(tensorzero_token_usage{model="chat",kind="prompt"})"), 3);
 }
 
+// The worker sink keeps the series it resolved per (model, provider); what it exposes after many
+// records must be exactly what resolving every label set each time exposes.
+TEST_F(GatewayMetricsTest, CachedSeriesExposeTheSameAsFreshLookups) {
+  std::vector<InferenceRecord> records = {
+      {.model = "chat",
+       .provider = "primary",
+       .status = "ok",
+       .usage = api::Usage{.input_tokens = 10, .output_tokens = 20},
+       .latency_us = 20'000,
+       .upstream_us = 19'000,
+       .attempts = {attempt("chat", "primary", "")}},
+      {.stream = true,
+       .model = "chat",
+       .provider = "secondary",
+       .status = "error",
+       .error_code = "upstream_timeout",
+       .latency_us = 3'000'000,
+       .ttft_us = 400'000,
+       .attempts = {attempt("chat", "primary", "rate_limit_exceeded"),
+                    attempt("chat", "primary", ""), attempt("chat", "secondary", "")}},
+      {.model = "openai::gpt-4o", .provider = "openai", .status = "cancelled"},
+      {.model = "", .provider = "", .status = "weird"},
+      {.model = "backup", .provider = "ghost", .status = "ok"},
+  };
+  auto fresh = std::make_shared<Registry>();
+  LabelPolicy policy;
+  policy.add_model("chat", {"primary", "secondary"});
+  policy.add_model("backup", {"only"});
+  auto fresh_metrics = GatewayMetrics::create(fresh, std::move(policy));
+  auto fresh_shard = fresh->make_shard();
+  auto sink = metrics_->make_worker_sink();
+  for (int round = 0; round < 3; ++round) {
+    for (const InferenceRecord& r : records) {
+      sink->record(std::make_shared<const InferenceRecord>(r));
+      fresh_metrics->record(*fresh_shard, r);
+    }
+  }
+  EXPECT_EQ(registry_->expose(), fresh->expose());
+  EXPECT_NE(registry_->expose().find(
+                R"(switchboard_requests_total{model="chat",provider="primary",status="ok"} 3)"),
+            std::string::npos);
+}
+
 TEST_F(GatewayMetricsTest, CountsASuccessWithLatencyTokensAndOverhead) {
   InferenceRecord r{.model_requested = "whatever the client sent",
                     .model = "chat",
