@@ -16,8 +16,11 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: switchboard-mock --port N [--host 127.0.0.1] [--threads N] [--port-file PATH]\n"
+    "                        [--request-log N]\n"
     "  --port 0 picks a free port; the chosen port is printed as\n"
-    "  \"listening on HOST:PORT\" and written to --port-file.\n";
+    "  \"listening on HOST:PORT\" and written to --port-file.\n"
+    "  --request-log N keeps the last N requests for GET /_mock/requests (default 10000;\n"
+    "  0 keeps none).\n";
 
 struct Args {
   sb::mock::ServerOptions server;
@@ -47,6 +50,9 @@ std::string parse_args(int argc, char** argv, Args& args) {
     } else if (flag == "--threads") {
       if (!parse_int(value, n) || n < 1 || n > 256) return "bad --threads: " + std::string(value);
       args.server.threads = n;
+    } else if (flag == "--request-log") {
+      if (!parse_int(value, n) || n < 0) return "bad --request-log: " + std::string(value);
+      args.server.request_log = static_cast<std::size_t>(n);
     } else if (flag == "--port-file") {
       args.port_file = value;
     } else {

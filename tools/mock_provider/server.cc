@@ -40,7 +40,6 @@ using HttpRequest = http::request<http::string_body>;
 constexpr auto kUse = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxBody = std::size_t{32} * 1024 * 1024;
 constexpr std::size_t kMaxHeader = std::size_t{64} * 1024;
-constexpr std::size_t kLogCapacity = 10'000;
 constexpr auto kIdleTimeout = std::chrono::seconds(300);
 constexpr auto kBodyTimeout = std::chrono::seconds(60);
 constexpr auto kHangLimit = std::chrono::hours(1);
@@ -51,7 +50,8 @@ enum class Next { kKeepAlive, kClose };
 }  // namespace
 
 struct ServerState {
-  RequestLog log{kLogCapacity};
+  explicit ServerState(std::size_t log_capacity) : log(log_capacity) {}
+  RequestLog log;
   TimesCounter times;
   std::atomic<std::uint64_t> next_id{1};
 };
@@ -316,7 +316,8 @@ net::awaitable<void> accept_loop(tcp::acceptor* acceptor, std::vector<net::io_co
 
 }  // namespace
 
-Server::Server(int threads) : state_(std::make_shared<ServerState>()) {
+Server::Server(int threads, std::size_t request_log)
+    : state_(std::make_shared<ServerState>(request_log)) {
   for (int i = 0; i < threads; ++i) contexts_.push_back(std::make_unique<net::io_context>(1));
 }
 
@@ -326,7 +327,7 @@ Server::~Server() {
 }
 
 std::expected<std::unique_ptr<Server>, sb::Error> Server::create(const ServerOptions& options) {
-  std::unique_ptr<Server> server(new Server(std::max(1, options.threads)));
+  std::unique_ptr<Server> server(new Server(std::max(1, options.threads), options.request_log));
   try {
     tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
     server->acceptor_ = std::make_unique<tcp::acceptor>(*server->contexts_[0]);
