@@ -32,6 +32,9 @@ class Exchange {
   Exchange& operator=(const Exchange&) = delete;
 
   const Request& request() const { return request_; }
+  // Frees the request body once the handler has decoded it: a stream keeps its Exchange (and
+  // the request) for minutes, and a long conversation's body can be hundreds of kilobytes.
+  void release_body() { std::string().swap(request_.body()); }
   std::string_view header(std::string_view name) const;
 
   boost::asio::awaitable<void> reply(unsigned status, std::string body,

@@ -19,6 +19,17 @@ void Router::require_api_keys(std::shared_ptr<const ApiKeys> keys,
   for (const auto& p : open_paths) open_paths_.push_back(base_path_ + p);
 }
 
+namespace {
+
+// A request the router answers itself. Error and headers are owned by this frame.
+boost::asio::awaitable<void> reject(Exchange& exchange, Error error, HeaderList headers = {}) {
+  co_await exchange.reply_error(error, headers);
+}
+
+}  // namespace
+
+// Not a coroutine: it hands back the handler's own awaitable, so no router frame stays alive
+// beside every open stream.
 boost::asio::awaitable<void> Router::dispatch(Exchange& exchange) const {
   const auto& req = exchange.request();
   std::string_view target(req.target().data(), req.target().size());
@@ -29,15 +40,13 @@ boost::asio::awaitable<void> Router::dispatch(Exchange& exchange) const {
     if (denied) {
       HeaderList headers;
       headers.emplace_back("www-authenticate", "Bearer");
-      co_await exchange.reply_error(*denied, headers);
-      co_return;
+      return reject(exchange, std::move(*denied), std::move(headers));
     }
   }
   auto it = routes_.find(std::string(target));
   if (it == routes_.end()) {
-    co_await exchange.reply_error(
-        make_error(ErrorCode::kRouteNotFound, "no route for " + std::string(target)));
-    co_return;
+    return reject(exchange,
+                  make_error(ErrorCode::kRouteNotFound, "no route for " + std::string(target)));
   }
   std::string method(req.method_string().data(), req.method_string().size());
   auto h = it->second.find(method);
@@ -45,15 +54,14 @@ boost::asio::awaitable<void> Router::dispatch(Exchange& exchange) const {
   if (h == it->second.end()) {
     std::string allowed;
     for (const auto& [m, _] : it->second) allowed += (allowed.empty() ? "" : ", ") + m;
+    auto error = make_error(
+        ErrorCode::kMethodNotAllowed,
+        method + " is not allowed on " + std::string(target) + " (allowed: " + allowed + ")");
     HeaderList headers;
-    headers.emplace_back("allow", allowed);
-    co_await exchange.reply_error(make_error(ErrorCode::kMethodNotAllowed,
-                                             method + " is not allowed on " + std::string(target) +
-                                                 " (allowed: " + allowed + ")"),
-                                  headers);
-    co_return;
+    headers.emplace_back("allow", std::move(allowed));
+    return reject(exchange, std::move(error), std::move(headers));
   }
-  co_await h->second(exchange);
+  return h->second(exchange);
 }
 
 }  // namespace sb::http

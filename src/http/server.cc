@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <list>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -41,8 +42,28 @@ struct Server::Worker {
 
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
-  net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, bool first);
+  // The next request on the connection, or nothing when it should close (a malformed, oversized
+  // or late request was answered here). Its own coroutine so the parser is gone before the
+  // request is served: a session frame lives as long as its stream.
+  net::awaitable<std::optional<Request>> read_request(beast::tcp_stream& stream,
+                                                      beast::flat_buffer& buffer, bool first);
 };
+
+namespace {
+
+// Error replies outside a handler. The error is owned here (by value), so it outlives the write.
+net::awaitable<void> reply_error(beast::tcp_stream& stream, Error error) {
+  Request empty;
+  Exchange ex(stream, empty, true);
+  co_await ex.reply_error(error);
+}
+
+net::awaitable<void> reply_unanswered(Exchange& ex, bool failed) {
+  co_await ex.reply_error(
+      make_error(ErrorCode::kInternal, failed ? "internal error" : "handler produced no response"));
+}
+
+}  // namespace
 
 std::expected<std::pair<std::string, unsigned short>, std::string> parse_bind_address(
     std::string_view address) {
@@ -180,21 +201,36 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
   if (server.connections_.load(std::memory_order_relaxed) >
       server.options_.limits.max_connections) {
     // Over the limit: one clear answer, then close.
-    beast::flat_buffer buffer;
-    Request req;
-    Exchange ex(stream, req, true);
-    co_await ex.reply_error(make_error(ErrorCode::kOverloaded, "too many open connections"));
+    co_await reply_error(stream, make_error(ErrorCode::kOverloaded, "too many open connections"));
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return;
   }
+  // Requests are served in this frame (no nested per-request coroutine): it stays alive for every
+  // open stream, so it holds only what serving needs.
   beast::flat_buffer buffer;
   bool first = true;
   try {
     for (;;) {
-      // (GCC 12 miscompiles some co_await expressions used directly as conditions.)
-      bool again = co_await serve_one(stream, buffer, first);
-      if (!again) break;
+      std::optional<Request> req = co_await read_request(stream, buffer, first);
+      if (!req) break;
       first = false;
+      // Nothing pipelined behind the request (the usual case): give the read buffer back while
+      // it is served; a stream can last minutes. The next read allocates a fresh one.
+      if (buffer.size() == 0) buffer.shrink_to_fit();
+      server.in_flight_.fetch_add(1, std::memory_order_relaxed);
+      Exchange ex(stream, *req, server.draining_.load(std::memory_order_relaxed), &server.streams_);
+      bool failed = false;
+      try {
+        co_await router->dispatch(ex);
+      } catch (const std::exception& e) {
+        // Last-resort net per handler (STYLE.md): a stray exception becomes a 500, not a crash.
+        spdlog::error("handler error: {}", e.what());
+        failed = true;
+      }
+      if (!ex.replied()) co_await reply_unanswered(ex, failed);
+      server.in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      bool again = ex.keep_alive() && !server.draining_.load(std::memory_order_relaxed);
+      if (!again) break;
     }
   } catch (const std::exception& e) {
     // Last-resort net for the connection (STYLE.md): a stray exception must not kill the worker.
@@ -203,8 +239,9 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-net::awaitable<bool> Server::Worker::serve_one(beast::tcp_stream& stream,
-                                               beast::flat_buffer& buffer, bool first) {
+net::awaitable<std::optional<Request>> Server::Worker::read_request(beast::tcp_stream& stream,
+                                                                    beast::flat_buffer& buffer,
+                                                                    bool first) {
   const auto& limits = server.options_.limits;
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(limits.max_header_bytes);
@@ -220,47 +257,29 @@ net::awaitable<bool> Server::Worker::serve_one(beast::tcp_stream& stream,
     stream.expires_after(limits.read_timeout);
     std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
   }
-  if (ec) {
-    Request empty;
-    Exchange ex(stream, empty, true);
-    if (ec == bhttp::error::body_limit) {
-      co_await ex.reply_error(
-          make_error(ErrorCode::kBodyTooLarge,
-                     "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"));
-    } else if (ec == bhttp::error::header_limit) {
-      co_await ex.reply_error(make_error(
-          ErrorCode::kHeaderTooLarge,
-          "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes"));
-    } else if (ec == beast::error::timeout && buffer.size() > 0) {
-      co_await ex.reply_error(
-          make_error(ErrorCode::kRequestTimeout, "request not received in time"));
-    } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
-               ec != net::error::eof && ec != net::error::connection_reset &&
-               ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
-      co_await ex.reply_error(
-          make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
-    }
-    co_return false;
+  if (!ec) {
+    stream.expires_never();
+    co_return parser.release();
   }
-
-  stream.expires_never();
-  Request req = parser.release();
-  server.in_flight_.fetch_add(1, std::memory_order_relaxed);
-  Exchange ex(stream, req, server.draining_.load(std::memory_order_relaxed), &server.streams_);
-  bool failed = false;
-  try {
-    co_await router->dispatch(ex);
-  } catch (const std::exception& e) {
-    // Last-resort net per handler (STYLE.md): a stray exception becomes a 500, not a crash.
-    spdlog::error("handler error: {}", e.what());
-    failed = true;
+  if (ec == bhttp::error::body_limit) {
+    co_await reply_error(stream, make_error(ErrorCode::kBodyTooLarge,
+                                            "request body exceeds " +
+                                                std::to_string(limits.max_body_bytes) + " bytes"));
+  } else if (ec == bhttp::error::header_limit) {
+    co_await reply_error(
+        stream,
+        make_error(ErrorCode::kHeaderTooLarge,
+                   "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes"));
+  } else if (ec == beast::error::timeout && buffer.size() > 0) {
+    co_await reply_error(stream,
+                         make_error(ErrorCode::kRequestTimeout, "request not received in time"));
+  } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+             ec != net::error::eof && ec != net::error::connection_reset &&
+             ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
+    co_await reply_error(
+        stream, make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
   }
-  if (!ex.replied()) {
-    co_await ex.reply_error(make_error(ErrorCode::kInternal,
-                                       failed ? "internal error" : "handler produced no response"));
-  }
-  server.in_flight_.fetch_sub(1, std::memory_order_relaxed);
-  co_return ex.keep_alive() && !server.draining_.load(std::memory_order_relaxed);
+  co_return std::nullopt;
 }
 
 }  // namespace sb::http

@@ -4,6 +4,7 @@
 // accepts assistant prefill; failing that, the stream ends with an error event and no [DONE]
 // (DESIGN §6) — never a truncated answer presented as success.
 
+#include <memory>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -249,9 +250,12 @@ boost::asio::awaitable<StreamOutcome> Executor::chat_stream(const api::ChatReque
     AttemptEnd end = AttemptEnd::kFailed;
     for (int retry = 0;; ++retry) {
       relay.continuing = broken.has_value();
-      api::ChatRequest continued;
-      if (broken) continued = continuation(request, relay.sent_text);
-      const api::ChatRequest& req = broken ? continued : request;
+      // On the heap: this frame lives as long as the stream, and is rarely a continuation.
+      std::unique_ptr<api::ChatRequest> continued;
+      if (broken) {
+        continued = std::make_unique<api::ChatRequest>(continuation(request, relay.sent_text));
+      }
+      const api::ChatRequest& req = continued ? *continued : request;
       Error error;
       bool begun_before = relay.begun;
       end = co_await attempt_stream(*c, req, relay, cancel, model_clock, error);

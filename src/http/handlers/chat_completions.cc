@@ -95,9 +95,100 @@ void log_outcome(const api::ChatRequest& req, const RequestIds& ids,
   }
 }
 
+// One decoded, resolved chat request on its way to the executor. References into the frame of
+// chat_completions, which awaits the coroutines that take it.
+struct ChatCall {
+  Exchange& ex;
+  WorkerContext& w;
+  const api::ChatRequest& request;
+  const RequestIds& ids;
+  const routing::Resolution& resolution;
+  routing::CancelSignal& cancel;
+  Clock::time_point start;
+};
+
+// After the upstream answered (or not): log and record. Not a coroutine, so none of this sits in
+// a frame while the request is in flight.
+void finish_unary(const ChatCall& call, const routing::Answer& answer,
+                  const std::expected<api::ChatResponse, Error>& response, bool gone) {
+  if (!response) {
+    int status = to_http(response.error()).status;
+    log_outcome(call.request, call.ids, nullptr, status, call.start, response.error());
+    publish_chat_record(call.w, {.request = call.request,
+                                 .ids = call.ids,
+                                 .answer = answer,
+                                 .error = response.error(),
+                                 .cancelled = gone,
+                                 .http_status = gone ? 499 : status,
+                                 .start = call.start});
+    return;
+  }
+  publish_chat_record(call.w, {.request = call.request,
+                               .ids = call.ids,
+                               .answer = answer,
+                               .response = &*response,
+                               .start = call.start});
+}
+
+std::string encode_unary(const ChatCall& call, const routing::Answer& answer,
+                         const api::ChatResponse& response) {
+  return api::openai::encode_chat_response(
+      response, api::openai::ResponseMeta{.inference_id = call.ids.inference_id,
+                                          .episode_id = call.ids.episode_id,
+                                          .model = answer.candidate->provider->model_name,
+                                          .created = unix_now()});
+}
+
+net::awaitable<void> chat_unary(ChatCall call) {
+  routing::Answer answer;
+  auto response = co_await call.w.executor.chat(call.request, call.resolution, call.cancel, answer);
+  call.ex.unwatch();
+  bool gone = call.ex.client_gone();  // before the reply: a failed write is not a client that left
+  if (!response) {
+    if (!gone) co_await call.ex.reply_error(response.error(), identity_headers(call.ids, nullptr));
+  } else {
+    log_outcome(call.request, call.ids, answer.candidate, 200, call.start, std::nullopt);
+    co_await call.ex.reply(200, encode_unary(call, answer, *response),
+                           identity_headers(call.ids, answer.candidate));
+  }
+  finish_unary(call, answer, response, gone);
+}
+
+void finish_stream(const ChatCall& call, const OpenAISseSink& sink,
+                   const routing::StreamOutcome& outcome) {
+  int status = outcome.ok ? 200 : (outcome.client_gone ? 499 : to_http(*outcome.error).status);
+  std::optional<Error> error;
+  if (!outcome.ok) {
+    error =
+        outcome.error ? *outcome.error : make_error(ErrorCode::kRequestTimeout, "client went away");
+  }
+  log_outcome(call.request, call.ids, outcome.answer.candidate, status, call.start, error);
+  api::ChatResponse collected = sink.collected();
+  if (!collected.usage) collected.usage = outcome.usage;
+  publish_chat_record(call.w, {.request = call.request,
+                               .ids = call.ids,
+                               .answer = outcome.answer,
+                               .response = &collected,
+                               .error = error,
+                               .cancelled = outcome.client_gone,
+                               .http_status = status,
+                               .start = call.start,
+                               .ttft = outcome.ttft});
+}
+
+// This frame lives as long as the stream: only the sink and the outcome.
+net::awaitable<void> chat_streamed(ChatCall call) {
+  OpenAISseSink sink(call.ex, call.ids, call.request);
+  auto outcome =
+      co_await call.w.executor.chat_stream(call.request, call.resolution, sink, call.cancel);
+  call.ex.unwatch();
+  finish_stream(call, sink, outcome);
+}
+
 net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
   auto start = Clock::now();
   auto request = api::openai::decode_chat_request(ex.request().body());
+  ex.release_body();  // decoded; nothing reads the raw bytes again
   if (!request) {
     co_await ex.reply_error(request.error());
     co_return;
@@ -115,61 +206,18 @@ net::awaitable<void> chat_completions(Exchange& ex, WorkerContext& w) {
 
   routing::CancelSignal cancel;
   ex.watch_disconnect([&cancel] { cancel.cancel(); });
-
-  if (!request->stream) {
-    routing::Answer answer;
-    auto response = co_await w.executor.chat(*request, *resolution, cancel, answer);
-    ex.unwatch();
-    if (!response) {
-      int status = to_http(response.error()).status;
-      bool gone = ex.client_gone();
-      log_outcome(*request, *ids, nullptr, status, start, response.error());
-      if (!gone) co_await ex.reply_error(response.error(), identity_headers(*ids, nullptr));
-      publish_chat_record(w, {.request = *request,
-                              .ids = *ids,
-                              .answer = answer,
-                              .error = response.error(),
-                              .cancelled = gone,
-                              .http_status = gone ? 499 : status,
-                              .start = start});
-      co_return;
-    }
-    std::string body = api::openai::encode_chat_response(
-        *response, api::openai::ResponseMeta{.inference_id = ids->inference_id,
-                                             .episode_id = ids->episode_id,
-                                             .model = answer.candidate->provider->model_name,
-                                             .created = unix_now()});
-    log_outcome(*request, *ids, answer.candidate, 200, start, std::nullopt);
-    co_await ex.reply(200, std::move(body), identity_headers(*ids, answer.candidate));
-    publish_chat_record(w, {.request = *request,
-                            .ids = *ids,
-                            .answer = answer,
-                            .response = &*response,
-                            .start = start});
-    co_return;
+  ChatCall call{.ex = ex,
+                .w = w,
+                .request = *request,
+                .ids = *ids,
+                .resolution = *resolution,
+                .cancel = cancel,
+                .start = start};
+  if (request->stream) {
+    co_await chat_streamed(call);
+  } else {
+    co_await chat_unary(call);
   }
-
-  OpenAISseSink sink(ex, *ids, *request);
-  auto outcome = co_await w.executor.chat_stream(*request, *resolution, sink, cancel);
-  ex.unwatch();
-  int status = outcome.ok ? 200 : (outcome.client_gone ? 499 : to_http(*outcome.error).status);
-  std::optional<Error> error;
-  if (!outcome.ok) {
-    error =
-        outcome.error ? *outcome.error : make_error(ErrorCode::kRequestTimeout, "client went away");
-  }
-  log_outcome(*request, *ids, outcome.answer.candidate, status, start, error);
-  api::ChatResponse collected = sink.collected();
-  if (!collected.usage) collected.usage = outcome.usage;
-  publish_chat_record(w, {.request = *request,
-                          .ids = *ids,
-                          .answer = outcome.answer,
-                          .response = &collected,
-                          .error = error,
-                          .cancelled = outcome.client_gone,
-                          .http_status = status,
-                          .start = start,
-                          .ttft = outcome.ttft});
 }
 
 }  // namespace
