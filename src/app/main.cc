@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -15,6 +16,7 @@
 
 #include "app/options.h"
 #include "common/log.h"
+#include "common/memory_trim.h"
 #include "config/credentials.h"
 #include "config/loader.h"
 #include "http/auth.h"
@@ -102,6 +104,24 @@ class RecorderHealth final : public http::HealthSource {
  private:
   std::shared_ptr<observability::Recorder> recorder_;
 };
+
+// Blocks until SIGTERM or SIGINT arrives. Once a second it lets the trimmer see the open
+// connections, so the memory a burst of streams used goes back to the OS after they end.
+int wait_for_signal(const sigset_t& signals, const http::Server& server) {
+  MemoryTrimmer trimmer;
+  const timespec tick{.tv_sec = 1, .tv_nsec = 0};
+  for (;;) {
+    int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig >= 0) return sig;
+    if (errno != EAGAIN && errno != EINTR) {
+      spdlog::error("sigtimedwait failed: {}", std::strerror(errno));
+      int fallback = 0;
+      sigwait(&signals, &fallback);
+      return fallback;
+    }
+    trimmer.tick(server.open_connections());
+  }
+}
 
 int run(const app::Options& opts) {
   std::string path = config::resolve_config_path(opts.config_file);
@@ -193,8 +213,8 @@ int run(const app::Options& opts) {
     std::ofstream(opts.port_file) << port << "\n";
   }
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  // The main thread waits for a signal and, meanwhile, hands memory back after load drops.
+  int sig = wait_for_signal(signals, **server);
   spdlog::info("received {}, draining in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->drain_and_stop();
   if (*recorder) (*recorder)->stop();  // writes (or spools) what is still queued
