@@ -34,7 +34,10 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kMaxIdlePerHost = 256;
 constexpr auto kMaxIdleAge = std::chrono::seconds(55);
 constexpr auto kDnsTtl = std::chrono::seconds(60);
-constexpr size_t kReadChunk = 16384;
+// Reads start small (an event stream's events are a few hundred bytes, and every open stream holds
+// its buffer) and grow to the large size while reads fill the buffer.
+constexpr size_t kReadSmall = 2048;
+constexpr size_t kReadLarge = 16384;
 
 struct Connection {
   explicit Connection(asio::io_context& io) : socket(io) {}
@@ -246,6 +249,7 @@ asio::awaitable<Outcome> exchange(SharedPtr shared, StatePtr state, Connection& 
   parser.emplace(s);
   if (head_only) parser->skip(true);
   boost::beast::flat_buffer buffer;
+  size_t read_size = kReadSmall;
   size_t received = 0;
   for (;;) {
     while (buffer.size() > 0) {
@@ -286,8 +290,10 @@ asio::awaitable<Outcome> exchange(SharedPtr shared, StatePtr state, Connection& 
     }
     if (s.owner == nullptr) co_return Outcome::kDone;
     if (s.timed_out) break;
-    auto [rec, n] = co_await connection.socket.async_read_some(buffer.prepare(kReadChunk), kTuple);
+    const size_t want = read_size;
+    auto [rec, n] = co_await connection.socket.async_read_some(buffer.prepare(want), kTuple);
     buffer.commit(n);
+    read_size = n == want ? kReadLarge : kReadSmall;
     received += n;
     if (s.owner == nullptr) co_return Outcome::kDone;
     if (s.timed_out) break;
