@@ -5,10 +5,12 @@
 
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
 namespace sb::log {
@@ -161,10 +163,35 @@ std::unique_ptr<spdlog::formatter> make_formatter(Format format) {
   return f;
 }
 
+// stdout for the log thread: lines are buffered by stdio and flushed when the queue is empty, so a
+// busy gateway writes a block per many lines (spdlog's stdout sink flushes, one write(2), per
+// line) while an idle one still shows every line at once.
+class BatchingStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  // The pool is held weakly and never looked up in spdlog's registry: the log thread runs this
+  // while spdlog::shutdown() holds the registry's pool lock and waits for that thread.
+  explicit BatchingStdoutSink(std::weak_ptr<spdlog::details::thread_pool> pool)
+      : pool_(std::move(pool)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+    auto pool = pool_.lock();
+    if (!pool || pool->queue_size() == 0 || msg.level >= spdlog::level::warn) std::fflush(stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+
+ private:
+  std::weak_ptr<spdlog::details::thread_pool> pool_;
+};
+
 void install(std::shared_ptr<spdlog::logger> logger) {
   logger->set_formatter(make_formatter(settings().format));
   logger->set_level(settings().level);
-  logger->flush_on(spdlog::level::trace);  // a line reaches stdout as soon as it is written
+  // Warnings and errors reach stdout at once; other lines when the log queue runs empty (the sink).
+  logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(std::move(logger));
 }
 
@@ -261,7 +288,7 @@ void init(Format format, std::string_view level) {
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, nullptr);
   });
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  auto sink = std::make_shared<BatchingStdoutSink>(spdlog::thread_pool());
   install(std::make_shared<spdlog::async_logger>("switchboard", std::move(sink),
                                                  spdlog::thread_pool(),
                                                  spdlog::async_overflow_policy::overrun_oldest));
