@@ -3,14 +3,12 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <optional>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/buffers_range.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/status.hpp>
-#include <boost/beast/http/write.hpp>
 
 namespace sb::http {
 
@@ -25,11 +23,6 @@ constexpr std::chrono::seconds kWriteTimeout{30};
 // A stream's write queue keeps at most this much capacity between flushes.
 constexpr size_t kMaxIdleQueue = 16 * 1024;
 
-template <class Body>
-void apply_headers(bhttp::response<Body>& res, const HeaderList& headers) {
-  for (const auto& [k, v] : headers) res.set(k, v);
-}
-
 // "\r\nName: value": the status line and each field end where the next begins.
 void append_field(std::string& out, std::string_view name, std::string_view value) {
   out.append("\r\n").append(name).append(": ").append(value);
@@ -40,14 +33,14 @@ void append_number(std::string& out, size_t n) {
   out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
 }
 
-// The head of a full response, byte for byte what Beast's serializer made of a
-// response<string_body> after set(content_type), set(headers...), keep_alive() and
-// prepare_payload(). Written by hand and sent with the body in one gathered write: the
-// serializer's buffer views cost more per request than the reply's JSON. Header names in
-// `headers` are distinct (they are ours: identity headers).
+// A response head, byte for byte what Beast's serializer made of a response after
+// set(content_type), set(cache_control), set(headers...), keep_alive() and prepare_payload() (a
+// `body_size`) or chunked(true) (none). Written by hand and sent with the body or the first events
+// in one gathered write: the serializer's buffer views cost more per request than the reply's
+// JSON. Header names in `headers` are distinct (they are ours: identity headers).
 std::string response_head(unsigned status, unsigned version, bool keep_alive,
-                          std::string_view content_type, const HeaderList& headers,
-                          size_t body_size) {
+                          std::string_view content_type, std::string_view cache_control,
+                          const HeaderList& headers, std::optional<size_t> body_size) {
   std::string head;
   head.reserve(160 + content_type.size() + headers.size() * 64);
   head.append("HTTP/");
@@ -60,11 +53,16 @@ std::string response_head(unsigned status, unsigned version, bool keep_alive,
   beast::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
   head.append(reason.data(), reason.size());
   append_field(head, "Content-Type", content_type);
+  if (!cache_control.empty()) append_field(head, "Cache-Control", cache_control);
   for (const auto& [k, v] : headers) append_field(head, k, v);
   if (version >= 11 && !keep_alive) append_field(head, "Connection", "close");
   if (version < 11 && keep_alive) append_field(head, "Connection", "keep-alive");
-  head.append("\r\nContent-Length: ");
-  append_number(head, body_size);
+  if (body_size) {
+    head.append("\r\nContent-Length: ");
+    append_number(head, *body_size);
+  } else {
+    head.append("\r\nTransfer-Encoding: chunked");
+  }
   head.append("\r\n\r\n");
   return head;
 }
@@ -100,8 +98,8 @@ std::string_view Exchange::header(std::string_view name) const {
 net::awaitable<void> Exchange::reply(unsigned status, std::string body, const HeaderList& headers,
                                      std::string_view content_type) {
   replied_ = true;
-  std::string head =
-      response_head(status, request_.version(), keep_alive(), content_type, headers, body.size());
+  std::string head = response_head(status, request_.version(), keep_alive(), content_type, "",
+                                   headers, body.size());
   std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(body)};
   stream_.expires_after(kWriteTimeout);
   auto [ec, n] = co_await net::async_write(stream_, buffers, kUseTuple);
@@ -118,26 +116,11 @@ net::awaitable<bool> Exchange::begin_stream(const HeaderList& headers) {
   if (!streaming_ && open_streams_ != nullptr)
     open_streams_->fetch_add(1, std::memory_order_relaxed);
   streaming_ = true;
-  bhttp::response<bhttp::empty_body> res{bhttp::status::ok, request_.version()};
-  res.set(bhttp::field::content_type, "text/event-stream");
-  res.set(bhttp::field::cache_control, "no-cache");
-  apply_headers(res, headers);
-  res.keep_alive(keep_alive());
-  res.chunked(true);
-  // Serialised into the queue: the head leaves with the first events, in one write.
-  bhttp::response_serializer<bhttp::empty_body> sr{res};
-  sr.split(true);
-  boost::system::error_code ec;
-  while (!ec && !sr.is_header_done()) {
-    sr.next(ec, [&](boost::system::error_code&, const auto& buffers) {
-      for (net::const_buffer b : beast::buffers_range_ref(buffers)) {
-        pending_.append(static_cast<const char*>(b.data()), b.size());
-      }
-      sr.consume(beast::buffer_bytes(buffers));
-    });
-  }
-  if (ec) broken_ = true;
-  co_return !broken_;
+  if (broken_) co_return false;
+  // Queued: the head leaves with the first events, in one write.
+  pending_ += response_head(200, request_.version(), keep_alive(), "text/event-stream", "no-cache",
+                            headers, std::nullopt);
+  co_return true;
 }
 
 bool Exchange::queue(std::string_view data) {
