@@ -120,9 +120,7 @@ std::unique_ptr<Transfer> CurlClient::start(OutboundRequest request, const Optio
   auto state = std::make_shared<TransferState>(io_);
   state->max_response_bytes = options.max_response_bytes;
   auto failed = [&](TransferError error, std::string detail) {
-    state->error = error;
-    state->error_detail = std::move(detail);
-    return std::make_unique<TransferHandle>(state);
+    return failed_transfer(io_, error, std::move(detail));
   };
   CURL* easy = take_handle();
   if (easy == nullptr) return failed(TransferError::kConnect, "curl_easy_init failed");

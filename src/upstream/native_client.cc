@@ -375,7 +375,7 @@ std::optional<std::string> request_head(const PlainUrl& url, const OutboundReque
 
 }  // namespace
 
-NativeClient::NativeClient(asio::io_context& io) : io_(io), shared_(std::make_shared<Shared>(io)) {}
+NativeClient::NativeClient(asio::io_context& io) : shared_(std::make_shared<Shared>(io)) {}
 
 NativeClient::~NativeClient() {
   while (!shared_->in_flight.empty()) {
@@ -384,7 +384,6 @@ NativeClient::~NativeClient() {
   shared_->closed = true;
   shared_->idle.clear();
   shared_->idle_count = 0;
-  error_code ignored;
   shared_->resolver.cancel();
 }
 
@@ -392,16 +391,16 @@ std::unique_ptr<Transfer> NativeClient::start(const PlainUrl& url, OutboundReque
                                               const Options& options) {
   auto head = request_head(url, request, request.body.size());
   if (!head) {
-    return failed_transfer(io_, TransferError::kProtocol,
+    return failed_transfer(shared_->io, TransferError::kProtocol,
                            "request method or header is not valid HTTP");
   }
-  auto state = std::make_shared<NativeState>(io_, shared_);
+  auto state = std::make_shared<NativeState>(shared_->io, shared_);
   state->max_response_bytes = options.max_response_bytes;
   state->request_body = std::move(request.body);
   state->owner = this;
   shared_->in_flight.insert(state.get());
   const bool head_only = request.method == "HEAD";
-  asio::co_spawn(io_, run(shared_, state, url, std::move(*head), head_only, options),
+  asio::co_spawn(shared_->io, run(shared_, state, url, std::move(*head), head_only, options),
                  [shared = shared_, state](std::exception_ptr e) {
                    if (e && state->owner != nullptr) {
                      shared->fail(*state, TransferError::kConnect, "internal error in the client");
@@ -414,24 +413,15 @@ size_t NativeClient::active() const {
   return shared_->in_flight.size();
 }
 
-size_t NativeClient::idle_connections() const {
-  return shared_->idle_count;
-}
-
 void NativeClient::abort(TransferState& base, TransferError error) {
   auto& state = static_cast<NativeState&>(base);
-  if (!state.error && !state.finished) {
-    state.error = error;
-    state.error_detail = std::string(transfer_error_name(error));
-    state.body.clear();
-  }
   if (state.connection != nullptr) {
     error_code ignored;
     state.connection->socket.close(ignored);  // the coroutine sees the abort and drops it
   }
   if (state.stalled != nullptr) state.stalled->cancel();
-  shared_->detach(state);
-  state.wake();
+  if (!state.error && !state.finished) state.body.clear();
+  shared_->fail(state, error, std::string(transfer_error_name(error)));
 }
 
 void NativeClient::resume(TransferState& base) {

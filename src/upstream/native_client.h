@@ -32,7 +32,6 @@ class NativeClient final : public TransferOwner {
   std::unique_ptr<Transfer> start(const PlainUrl& url, OutboundRequest request,
                                   const Options& options);
   size_t active() const;
-  size_t idle_connections() const;
 
   void abort(TransferState& state, TransferError error) override;
   void resume(TransferState& state) override;
@@ -40,7 +39,6 @@ class NativeClient final : public TransferOwner {
   struct Shared;  // pool, DNS cache, transfers in flight: outlives the client while they unwind
 
  private:
-  boost::asio::io_context& io_;
   std::shared_ptr<Shared> shared_;
 };
 
