@@ -17,10 +17,6 @@
 
 namespace sb::testing {
 
-inline std::string str(const boost::json::value& v) {
-  return std::string(v.as_string());
-}
-
 inline boost::json::object usage_json(const api::Usage& u) {
   return boost::json::object{{"input_tokens", u.input_tokens},
                              {"output_tokens", u.output_tokens},
@@ -118,30 +114,6 @@ inline std::vector<StreamFixture> stream_fixtures(std::string_view dir) {
     boost::json::object expected = read_json(base + ".json").as_object();
     expected.erase("description");
     out.push_back({stem(path), read_file(path), std::move(expected)});
-  }
-  return out;
-}
-
-inline config::ProviderConfig provider_from(const boost::json::object& t) {
-  config::ProviderConfig p;
-  p.name = str(t.at("name"));
-  p.type = str(t.at("type"));
-  p.model_name = str(t.at("model_name"));
-  if (const boost::json::value* h = t.if_contains("extra_headers")) {
-    for (const boost::json::value& kv : h->as_array()) {
-      p.extra_headers.emplace_back(str(kv.as_array()[0]), str(kv.as_array()[1]));
-    }
-  }
-  if (const boost::json::value* o = t.if_contains("options")) {
-    for (const auto& kv : o->as_object()) p.options.emplace(kv.key(), str(kv.value()));
-  }
-  return p;
-}
-
-inline boost::json::array headers_json(const HeaderList& headers) {
-  boost::json::array out;
-  for (const auto& [k, v] : headers) {
-    out.push_back(boost::json::array{boost::json::string(k), boost::json::string(v)});
   }
   return out;
 }

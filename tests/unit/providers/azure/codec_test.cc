@@ -11,12 +11,11 @@ namespace {
 
 namespace json = boost::json;
 using sb::testing::files_in;
+using sb::testing::headers_json;
 using sb::testing::read_json;
 using sb::testing::stem;
+using sb::testing::str;
 
-std::string str(const json::value& v) {
-  return std::string(v.as_string());
-}
 std::string opt(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   return v != nullptr ? str(*v) : std::string();
@@ -36,12 +35,6 @@ config::ProviderConfig provider_from(const json::object& t) {
     }
   }
   return p;
-}
-
-json::array headers_json(const HeaderList& headers) {
-  json::array out;
-  for (const auto& [k, v] : headers) out.push_back(json::array{json::string(k), json::string(v)});
-  return out;
 }
 
 const Codec& azure() {

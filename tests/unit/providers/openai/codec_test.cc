@@ -13,31 +13,11 @@ namespace {
 
 namespace json = boost::json;
 using sb::testing::files_in;
+using sb::testing::headers_json;
+using sb::testing::provider_from;
 using sb::testing::read_json;
 using sb::testing::stem;
-
-std::string str(const json::value& v) {
-  return std::string(v.as_string());
-}
-
-config::ProviderConfig provider_from(const json::object& t) {
-  config::ProviderConfig p;
-  p.name = str(t.at("name"));
-  p.type = str(t.at("type"));
-  p.model_name = str(t.at("model_name"));
-  if (const json::value* h = t.if_contains("extra_headers")) {
-    for (const json::value& kv : h->as_array()) {
-      p.extra_headers.emplace_back(str(kv.as_array()[0]), str(kv.as_array()[1]));
-    }
-  }
-  return p;
-}
-
-json::array headers_json(const HeaderList& headers) {
-  json::array out;
-  for (const auto& [k, v] : headers) out.push_back(json::array{json::string(k), json::string(v)});
-  return out;
-}
+using sb::testing::str;
 
 TEST(OpenAICodec, EncodesEveryRequestGolden) {
   auto files = files_in("openai/requests", ".json");

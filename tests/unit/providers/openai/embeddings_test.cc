@@ -11,18 +11,10 @@ namespace {
 
 namespace json = boost::json;
 using sb::testing::files_in;
+using sb::testing::headers_json;
 using sb::testing::read_json;
 using sb::testing::stem;
-
-std::string str(const json::value& v) {
-  return std::string(v.as_string());
-}
-
-json::array headers_json(const HeaderList& headers) {
-  json::array out;
-  for (const auto& [k, v] : headers) out.push_back(json::array{json::string(k), json::string(v)});
-  return out;
-}
+using sb::testing::str;
 
 TEST(OpenAIEmbeddingsCodec, EncodesEveryUpstreamRequestGolden) {
   auto files = files_in("openai_embeddings/upstream_requests", ".json");
