@@ -1,36 +1,20 @@
 #include "common/log.h"
 
-#include <pthread.h>
-#include <signal.h>
+#include <unistd.h>
 
-#include <cstdio>
 #include <memory>
-#include <mutex>
 #include <vector>
 
-#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
+
+#include "common/log_sink.h"
 
 namespace sb::log {
 
 namespace {
 
-constexpr size_t kQueueLines = 8192;
 constexpr std::string_view kService = "tensorzero-gateway";
 constexpr std::string_view kReserved[] = {"timestamp", "level", "service", "message"};
-
-// What init() chose, for the synchronous logger shutdown() leaves behind. Set once, before
-// any worker thread exists.
-struct Settings {
-  Format format = Format::kPretty;
-  spdlog::level::level_enum level = spdlog::level::info;
-};
-Settings& settings() {
-  static Settings s;
-  return s;
-}
 
 std::string_view level_name(spdlog::level::level_enum level) {
   switch (level) {
@@ -163,36 +147,10 @@ std::unique_ptr<spdlog::formatter> make_formatter(Format format) {
   return f;
 }
 
-// stdout for the log thread: lines are buffered by stdio and flushed when the queue is empty, so a
-// busy gateway writes a block per many lines (spdlog's stdout sink flushes, one write(2), per
-// line) while an idle one still shows every line at once.
-class BatchingStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  // The pool is held weakly and never looked up in spdlog's registry: the log thread runs this
-  // while spdlog::shutdown() holds the registry's pool lock and waits for that thread.
-  explicit BatchingStdoutSink(std::weak_ptr<spdlog::details::thread_pool> pool)
-      : pool_(std::move(pool)) {}
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t formatted;
-    formatter_->format(msg, formatted);
-    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
-    auto pool = pool_.lock();
-    if (!pool || pool->queue_size() == 0 || msg.level >= spdlog::level::warn) std::fflush(stdout);
-  }
-  void flush_() override { std::fflush(stdout); }
-
- private:
-  std::weak_ptr<spdlog::details::thread_pool> pool_;
-};
-
-void install(std::shared_ptr<spdlog::logger> logger) {
-  logger->set_formatter(make_formatter(settings().format));
-  logger->set_level(settings().level);
-  // Warnings and errors reach stdout at once; other lines when the log queue runs empty (the sink).
-  logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(std::move(logger));
+// The sink init() installed; shutdown() stops it.
+std::shared_ptr<DeferredSink>& deferred_sink() {
+  static std::shared_ptr<DeferredSink> sink;
+  return sink;
 }
 
 std::string lower(std::string_view s) {
@@ -280,18 +238,13 @@ std::optional<spdlog::level::level_enum> parse_level(std::string_view text) {
 
 void init(Format format, std::string_view level) {
   auto parsed = parse_level(level);
-  settings() = Settings{.format = format, .level = parsed.value_or(spdlog::level::info)};
-  // The log thread takes no signals: main() waits for SIGTERM with sigwait, which needs every
-  // other thread to block it.
-  spdlog::init_thread_pool(kQueueLines, 1, [] {
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, nullptr);
-  });
-  auto sink = std::make_shared<BatchingStdoutSink>(spdlog::thread_pool());
-  install(std::make_shared<spdlog::async_logger>("switchboard", std::move(sink),
-                                                 spdlog::thread_pool(),
-                                                 spdlog::async_overflow_policy::overrun_oldest));
+  auto sink = std::make_shared<DeferredSink>(STDOUT_FILENO);
+  sink->start();
+  deferred_sink() = sink;
+  auto logger = std::make_shared<spdlog::logger>("switchboard", std::move(sink));
+  logger->set_formatter(make_formatter(format));
+  logger->set_level(parsed.value_or(spdlog::level::info));
+  spdlog::set_default_logger(std::move(logger));
   if (!parsed) {
     spdlog::warn(
         "unknown log level '{}': using info (levels: trace, debug, info, warn, error, off)", level);
@@ -299,15 +252,14 @@ void init(Format format, std::string_view level) {
 }
 
 void shutdown() {
-  spdlog::shutdown();  // drains the queue, then stops its thread
-  // Anything logged later (a late destructor) goes out synchronously.
-  install(std::make_shared<spdlog::logger>("switchboard",
-                                           std::make_shared<spdlog::sinks::stdout_sink_mt>()));
+  // Writes what is pending and stops the writer; anything logged later (a late destructor)
+  // goes out synchronously through the same sink.
+  if (auto& sink = deferred_sink()) sink->stop();
 }
 
 size_t dropped_lines() {
-  auto pool = spdlog::thread_pool();
-  return pool ? pool->overrun_counter() : 0;
+  const auto& sink = deferred_sink();
+  return sink ? sink->dropped() : 0;
 }
 
 }  // namespace sb::log

@@ -11,8 +11,9 @@ namespace sb::log {
 
 enum class Format { kPretty, kJson };
 
-// Installs the process logger (spec §4.3): asynchronous, so a worker thread never waits on
-// stdout; when the queue is full the oldest lines are dropped and counted (dropped_lines()).
+// Installs the process logger (spec §4.3): deferred (DeferredSink), so a worker thread never
+// waits on stdout and rarely wakes the writer; when 4 MiB of lines wait, new lines are dropped
+// and counted (dropped_lines()).
 // JSON lines: {"timestamp","level","service":"tensorzero-gateway","message", ...fields}.
 // Fields come from the message itself: a message written as "what: key=value, key=value"
 // (the manual's "request processed: model=..., latency_ms=1234") also carries each key as a
@@ -23,7 +24,8 @@ enum class Format { kPretty, kJson };
 // warning.
 void init(Format format, std::string_view level);
 
-// Flushes and stops the logger (call before exit).
+// Writes what is pending and stops the writer thread (call before exit); later lines are
+// written synchronously.
 void shutdown();
 
 // RUST_LOG-style level: "info", "warn"/"warning", "debug", "trace", "error", "off", or
@@ -31,7 +33,7 @@ void shutdown();
 // level named wins. Case-insensitive. nullopt when nothing in `text` is a level.
 std::optional<spdlog::level::level_enum> parse_level(std::string_view text);
 
-// Lines dropped because the log queue was full.
+// Lines dropped because stdout could not keep up.
 size_t dropped_lines();
 
 // Escapes `s` for inclusion in a JSON string (no quotes added).
