@@ -9,19 +9,41 @@ namespace sb::ids {
 
 namespace {
 
-std::mt19937_64& rng() {
-  thread_local std::mt19937_64 gen{std::random_device{}()};
+// xoshiro256** per thread, seeded from the OS once: ids need uniqueness, not secrecy, and a
+// Mersenne Twister plus a string built byte by byte cost a thousand instructions an id.
+struct Rng {
+  uint64_t s[4];
+  Rng() {
+    std::random_device dev;
+    for (auto& word : s) word = (static_cast<uint64_t>(dev()) << 32) ^ dev();
+  }
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t next() {
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+  }
+};
+
+Rng& rng() {
+  thread_local Rng gen;
   return gen;
 }
 
 }  // namespace
 
 std::string uuid_v7() {
-  uint64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
-  uint64_t r1 = rng()();
-  uint64_t r2 = rng()();
+  uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+  uint64_t r1 = rng().next();
+  uint64_t r2 = rng().next();
   unsigned char b[16];
   for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
   b[6] = static_cast<unsigned char>(0x70 | (r1 & 0x0f));
@@ -29,12 +51,12 @@ std::string uuid_v7() {
   b[8] = static_cast<unsigned char>(0x80 | ((r1 >> 16) & 0x3f));
   for (int i = 9; i < 16; ++i) b[i] = static_cast<unsigned char>(r2 >> (8 * (i - 9)));
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  std::string out(36, '-');
+  char* p = out.data();
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[b[i] >> 4]);
-    out.push_back(kHex[b[i] & 0x0f]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++p;  // the dash is already there
+    *p++ = kHex[b[i] >> 4];
+    *p++ = kHex[b[i] & 0x0f];
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <spdlog/pattern_formatter.h>
 
+#include "common/json_text.h"
 #include "common/log_sink.h"
 
 namespace sb::log {
@@ -173,37 +174,6 @@ std::optional<spdlog::level::level_enum> one_level(std::string_view word) {
 }
 
 }  // namespace
-
-void append_json_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xf];
-          out += kHex[c & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-}
 
 std::string json_line(std::string_view timestamp, spdlog::level::level_enum level,
                       std::string_view message) {

@@ -36,9 +36,6 @@ std::optional<spdlog::level::level_enum> parse_level(std::string_view text);
 // Lines dropped because stdout could not keep up.
 size_t dropped_lines();
 
-// Escapes `s` for inclusion in a JSON string (no quotes added).
-void append_json_escaped(std::string& out, std::string_view s);
-
 // The JSON line for one message (what the JSON format writes, without the timestamp's
 // formatting concerns; exposed for tests). `timestamp` is inserted as is.
 std::string json_line(std::string_view timestamp, spdlog::level::level_enum level,

@@ -1,5 +1,6 @@
 #include "http/exchange.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -40,7 +41,7 @@ void append_number(std::string& out, size_t n) {
 // JSON. Header names in `headers` are distinct (they are ours: identity headers).
 std::string response_head(unsigned status, unsigned version, bool keep_alive,
                           std::string_view content_type, std::string_view cache_control,
-                          const HeaderList& headers, std::optional<size_t> body_size) {
+                          const ReplyHeaders& headers, std::optional<size_t> body_size) {
   std::string head;
   head.reserve(160 + content_type.size() + headers.size() * 64);
   head.append("HTTP/");
@@ -76,9 +77,10 @@ struct Exchange::Watch {
   std::function<void()> on_gone;
 };
 
-Exchange::Exchange(beast::tcp_stream& stream, Request& request, bool close_after,
+Exchange::Exchange(beast::tcp_stream& stream, Request& request, bool close_after, Sweep& sweep,
                    std::atomic<size_t>* open_streams)
     : stream_(stream),
+      sweep_(sweep),
       request_(request),
       keep_alive_(request.keep_alive() && !close_after),
       open_streams_(open_streams) {}
@@ -95,23 +97,46 @@ std::string_view Exchange::header(std::string_view name) const {
   return std::string_view(it->value().data(), it->value().size());
 }
 
-net::awaitable<void> Exchange::reply(unsigned status, std::string body, const HeaderList& headers,
+net::awaitable<void> Exchange::reply(unsigned status, std::string body, ReplyHeaders headers,
                                      std::string_view content_type) {
   replied_ = true;
   std::string head = response_head(status, request_.version(), keep_alive(), content_type, "",
                                    headers, body.size());
-  std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(body)};
-  stream_.expires_after(kWriteTimeout);
-  auto [ec, n] = co_await net::async_write(stream_, buffers, kUseTuple);
-  if (ec) broken_ = true;
+  co_await send(net::buffer(head), net::buffer(body));
 }
 
-net::awaitable<void> Exchange::reply_error(const Error& error, const HeaderList& headers) {
+net::awaitable<void> Exchange::send(net::const_buffer first, net::const_buffer second) {
+  auto& socket = stream_.socket();
+  boost::system::error_code ec;
+  std::array<net::const_buffer, 2> buffers{first, second};
+  size_t n = socket.write_some(buffers, ec);  // the session made the socket non-blocking
+  if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+    broken_ = true;
+    co_return;
+  }
+  if (ec) n = 0;
+  if (n == first.size() + second.size()) co_return;
+  // The rest when the client reads; a client that stops reading for kWriteTimeout is cut.
+  buffers[0] += std::min(n, first.size());
+  buffers[1] += n > first.size() ? n - first.size() : 0;
+  bool timed_out = false;
+  auto cut = [&socket, &timed_out] {
+    timed_out = true;
+    boost::system::error_code ignored;
+    socket.cancel(ignored);
+  };
+  SweepCall<decltype(cut)> deadline(cut);
+  sweep_.arm(deadline, kWriteTimeout);
+  auto [write_ec, written] = co_await net::async_write(stream_, buffers, kUseTuple);
+  if (write_ec || timed_out) broken_ = true;
+}
+
+net::awaitable<void> Exchange::reply_error(const Error& error, ReplyHeaders headers) {
   auto http = to_http(error);
   co_await reply(http.status, std::move(http.body), headers);
 }
 
-net::awaitable<bool> Exchange::begin_stream(const HeaderList& headers) {
+net::awaitable<bool> Exchange::begin_stream(ReplyHeaders headers) {
   replied_ = true;
   if (!streaming_ && open_streams_ != nullptr)
     open_streams_->fetch_add(1, std::memory_order_relaxed);
@@ -135,9 +160,7 @@ bool Exchange::queue(std::string_view data) {
 net::awaitable<bool> Exchange::flush() {
   if (broken_) co_return false;
   if (pending_.empty()) co_return true;
-  stream_.expires_after(kWriteTimeout);
-  auto [ec, n] = co_await net::async_write(stream_, net::buffer(pending_), kUseTuple);
-  if (ec) broken_ = true;
+  co_await send(net::buffer(pending_));
   pending_.clear();
   if (pending_.capacity() > kMaxIdleQueue) pending_.shrink_to_fit();
   co_return !broken_;
@@ -156,11 +179,16 @@ net::awaitable<void> Exchange::end_stream() {
 
 void Exchange::watch_disconnect(std::function<void()> on_gone) {
   unwatch();
+  on_gone_ = std::move(on_gone);
+  sweep_.arm(watch_start_, std::chrono::milliseconds(0));  // at the next tick
+}
+
+void Exchange::start_watch() {
   watch_ = std::make_shared<Watch>();
-  watch_->on_gone = std::move(on_gone);
-  // A one-byte peek, not async_wait: Asio queues a read on a socket its last read exhausted without
-  // any system call, where every async_wait costs an epoll_ctl. Data means a pipelined request
-  // (left unread); end of stream or an error means the peer is gone.
+  watch_->on_gone = std::move(on_gone_);
+  // A one-byte peek (one recv that finds nothing), not async_wait, which costs an epoll_ctl every
+  // time. Data means a pipelined request (left unread); end of stream or an error means the peer
+  // is gone.
   stream_.socket().async_receive(net::buffer(&watch_->peek, 1), net::socket_base::message_peek,
                                  [watch = watch_](boost::system::error_code ec, size_t n) {
                                    if (!watch->active || ec == net::error::operation_aborted)
@@ -173,6 +201,8 @@ void Exchange::watch_disconnect(std::function<void()> on_gone) {
 }
 
 void Exchange::unwatch() {
+  watch_start_.disarm();
+  on_gone_ = nullptr;
   if (!watch_) return;
   if (watch_->active) {
     watch_->active = false;

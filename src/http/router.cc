@@ -21,9 +21,11 @@ void Router::require_api_keys(std::shared_ptr<const ApiKeys> keys,
 
 namespace {
 
-// A request the router answers itself. Error and headers are owned by this frame.
+// A request the router answers itself. Error and header values are owned by this frame.
 boost::asio::awaitable<void> reject(Exchange& exchange, Error error, HeaderList headers = {}) {
-  co_await exchange.reply_error(error, headers);
+  ReplyHeaders views;
+  for (const auto& [name, value] : headers) views.add(name, value);
+  co_await exchange.reply_error(error, views);
 }
 
 }  // namespace
@@ -43,7 +45,7 @@ boost::asio::awaitable<void> Router::dispatch(Exchange& exchange) const {
       return reject(exchange, std::move(*denied), std::move(headers));
     }
   }
-  auto it = routes_.find(std::string(target));
+  auto it = routes_.find(target);
   if (it == routes_.end()) {
     return reject(exchange,
                   make_error(ErrorCode::kRouteNotFound, "no route for " + std::string(target)));

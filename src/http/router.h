@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -30,7 +31,14 @@ class Router {
   std::string base_path_;
   std::shared_ptr<const ApiKeys> keys_;
   std::vector<std::string> open_paths_;  // with the base path
-  std::unordered_map<std::string, std::unordered_map<std::string, Handler>> routes_;  // path→method
+  // Looked up by string_view (transparent hash): no key string built per request.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using Map = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+  Map<Map<Handler>> routes_;  // path → method → handler
 };
 
 }  // namespace sb::http

@@ -33,6 +33,8 @@ constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
 struct Server::Worker {
   Server& server;
   net::io_context io{1};
+  // Read and write deadlines and delayed disconnect watches of this worker's connections.
+  Sweep sweep{io.get_executor()};
   tcp::acceptor acceptor{io};
   std::unique_ptr<Router> router;
   // Sessions waiting for their next request; closed at drain. Only touched on this worker's thread.
@@ -52,9 +54,9 @@ struct Server::Worker {
 namespace {
 
 // Error replies outside a handler. The error is owned here (by value), so it outlives the write.
-net::awaitable<void> reply_error(beast::tcp_stream& stream, Error error) {
+net::awaitable<void> reply_error(beast::tcp_stream& stream, Sweep& sweep, Error error) {
   Request empty;
-  Exchange ex(stream, empty, true);
+  Exchange ex(stream, empty, true, sweep);
   co_await ex.reply_error(error);
 }
 
@@ -197,11 +199,16 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
 
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
+  // Replies are first written without waiting (Exchange::send); Asio needs this flag anyway for
+  // its asynchronous operations, so it costs no extra system call.
+  socket.non_blocking(true, ignored);
+  // Deadlines come from the worker's sweep; the stream's own timers stay unarmed.
   beast::tcp_stream stream(std::move(socket));
   if (server.connections_.load(std::memory_order_relaxed) >
       server.options_.limits.max_connections) {
     // Over the limit: one clear answer, then close.
-    co_await reply_error(stream, make_error(ErrorCode::kOverloaded, "too many open connections"));
+    co_await reply_error(stream, sweep,
+                         make_error(ErrorCode::kOverloaded, "too many open connections"));
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return;
   }
@@ -218,7 +225,8 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
       // it is served; a stream can last minutes. The next read allocates a fresh one.
       if (buffer.size() == 0) buffer.shrink_to_fit();
       server.in_flight_.fetch_add(1, std::memory_order_relaxed);
-      Exchange ex(stream, *req, server.draining_.load(std::memory_order_relaxed), &server.streams_);
+      Exchange ex(stream, *req, server.draining_.load(std::memory_order_relaxed), sweep,
+                  &server.streams_);
       bool failed = false;
       try {
         co_await router->dispatch(ex);
@@ -247,37 +255,46 @@ net::awaitable<std::optional<Request>> Server::Worker::read_request(beast::tcp_s
   parser.header_limit(limits.max_header_bytes);
   parser.body_limit(limits.max_body_bytes);
 
+  // A deadline cancels the read (the socket stays open, so a partial request still gets its 408).
+  bool timed_out = false;
+  auto expire = [&stream, &timed_out] {
+    timed_out = true;
+    boost::system::error_code ignored;
+    stream.socket().cancel(ignored);
+  };
+  SweepCall<decltype(expire)> deadline(expire);
   // Waiting for the next request on a kept-alive connection: idle timeout, closable at drain.
   idle.push_front(&stream);
   auto idle_it = idle.begin();
-  stream.expires_after(first ? limits.read_timeout : limits.idle_timeout);
+  sweep.arm(deadline, first ? limits.read_timeout : limits.idle_timeout);
   auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
   idle.erase(idle_it);
   if (!ec && !parser.is_done()) {
-    stream.expires_after(limits.read_timeout);
+    sweep.arm(deadline, limits.read_timeout);
     std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
   }
-  if (!ec) {
-    stream.expires_never();
-    co_return parser.release();
-  }
+  deadline.disarm();
+  if (timed_out) ec = beast::error::timeout;
+  if (!ec) co_return parser.release();
   if (ec == bhttp::error::body_limit) {
-    co_await reply_error(stream, make_error(ErrorCode::kBodyTooLarge,
-                                            "request body exceeds " +
-                                                std::to_string(limits.max_body_bytes) + " bytes"));
+    co_await reply_error(
+        stream, sweep,
+        make_error(ErrorCode::kBodyTooLarge,
+                   "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"));
   } else if (ec == bhttp::error::header_limit) {
     co_await reply_error(
-        stream,
+        stream, sweep,
         make_error(ErrorCode::kHeaderTooLarge,
                    "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes"));
   } else if (ec == beast::error::timeout && buffer.size() > 0) {
-    co_await reply_error(stream,
+    co_await reply_error(stream, sweep,
                          make_error(ErrorCode::kRequestTimeout, "request not received in time"));
   } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
              ec != net::error::eof && ec != net::error::connection_reset &&
              ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
     co_await reply_error(
-        stream, make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
+        stream, sweep,
+        make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
   }
   co_return std::nullopt;
 }

@@ -4,7 +4,6 @@
 #include <deque>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -16,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/intrusive/list.hpp>
 
 #include "upstream/request_checks.h"
 #include "upstream/response_parser.h"
@@ -56,6 +56,9 @@ struct NativeState : TransferState {
   ~NativeState();
 
   std::weak_ptr<NativeClient::Shared> home;
+  // In the client's list of transfers in flight (intrusive: no node allocated per request).
+  boost::intrusive::list_member_hook<boost::intrusive::link_mode<boost::intrusive::safe_link>>
+      in_flight_hook;
   Connection* connection = nullptr;       // the socket the transfer uses, closed by abort()
   asio::steady_timer* stalled = nullptr;  // a back-pressure wait, ended by resume()
   bool timed_out = false;
@@ -81,11 +84,18 @@ struct NativeClient::Shared {
   size_t idle_count = 0;
   std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
   std::unordered_map<std::string, DnsEntry> dns;
-  std::unordered_set<NativeState*> in_flight;
+  boost::intrusive::list<
+      NativeState, boost::intrusive::member_hook<NativeState, decltype(NativeState::in_flight_hook),
+                                                 &NativeState::in_flight_hook>>
+      in_flight;
+
+  void leave(NativeState& state) {
+    if (state.in_flight_hook.is_linked()) in_flight.erase(in_flight.iterator_to(state));
+  }
 };
 
 NativeState::~NativeState() {
-  if (auto shared = home.lock()) shared->in_flight.erase(this);
+  if (auto shared = home.lock()) shared->leave(*this);
 }
 
 std::unique_ptr<Connection> NativeClient::Shared::take(const std::string& key) {
@@ -122,7 +132,7 @@ void NativeClient::Shared::detach(NativeState& state) {
   state.owner = nullptr;
   state.connection = nullptr;
   state.paused = false;
-  in_flight.erase(&state);
+  leave(state);
 }
 
 void NativeClient::Shared::finish(NativeState& state) {
@@ -320,8 +330,9 @@ asio::awaitable<Outcome> exchange(SharedPtr shared, StatePtr state, Connection& 
   co_return Outcome::kDone;
 }
 
-asio::awaitable<void> run(SharedPtr shared, StatePtr state, PlainUrl url, std::string head,
-                          bool head_only, Options options) {
+asio::awaitable<void> run(SharedPtr shared, StatePtr state, std::shared_ptr<const PlainUrl> where,
+                          std::string head, bool head_only, Options options) {
+  const PlainUrl& url = *where;
   asio::steady_timer watchdog(shared->io);
   const auto total_deadline = Clock::now() + options.total_timeout;
   for (int attempt = 0;; ++attempt) {
@@ -378,18 +389,16 @@ std::optional<std::string> request_head(const PlainUrl& url, const OutboundReque
 NativeClient::NativeClient(asio::io_context& io) : shared_(std::make_shared<Shared>(io)) {}
 
 NativeClient::~NativeClient() {
-  while (!shared_->in_flight.empty()) {
-    abort(**shared_->in_flight.begin(), TransferError::kCancelled);
-  }
+  while (!shared_->in_flight.empty()) abort(shared_->in_flight.front(), TransferError::kCancelled);
   shared_->closed = true;
   shared_->idle.clear();
   shared_->idle_count = 0;
   shared_->resolver.cancel();
 }
 
-std::unique_ptr<Transfer> NativeClient::start(const PlainUrl& url, OutboundRequest request,
-                                              const Options& options) {
-  auto head = request_head(url, request, request.body.size());
+std::unique_ptr<Transfer> NativeClient::start(std::shared_ptr<const PlainUrl> url,
+                                              OutboundRequest request, const Options& options) {
+  auto head = request_head(*url, request, request.body.size());
   if (!head) {
     return failed_transfer(shared_->io, TransferError::kProtocol,
                            "request method or header is not valid HTTP");
@@ -398,9 +407,10 @@ std::unique_ptr<Transfer> NativeClient::start(const PlainUrl& url, OutboundReque
   state->max_response_bytes = options.max_response_bytes;
   state->request_body = std::move(request.body);
   state->owner = this;
-  shared_->in_flight.insert(state.get());
+  shared_->in_flight.push_back(*state);
   const bool head_only = request.method == "HEAD";
-  asio::co_spawn(shared_->io, run(shared_, state, url, std::move(*head), head_only, options),
+  asio::co_spawn(shared_->io,
+                 run(shared_, state, std::move(url), std::move(*head), head_only, options),
                  [shared = shared_, state](std::exception_ptr e) {
                    if (e && state->owner != nullptr) {
                      shared->fail(*state, TransferError::kConnect, "internal error in the client");

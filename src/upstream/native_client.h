@@ -29,7 +29,7 @@ class NativeClient final : public TransferOwner {
   NativeClient(const NativeClient&) = delete;
   NativeClient& operator=(const NativeClient&) = delete;
 
-  std::unique_ptr<Transfer> start(const PlainUrl& url, OutboundRequest request,
+  std::unique_ptr<Transfer> start(std::shared_ptr<const PlainUrl> url, OutboundRequest request,
                                   const Options& options);
   size_t active() const;
 

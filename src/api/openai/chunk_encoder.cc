@@ -1,6 +1,6 @@
 #include "api/openai/chunk_encoder.h"
 
-#include "api/openai/json_text.h"
+#include "common/json_text.h"
 
 namespace sb::api::openai {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "api/openai/json_text.h"
+#include "common/json_text.h"
 
 namespace sb::api::openai {
 

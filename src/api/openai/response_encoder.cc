@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "api/openai/json_text.h"
+#include "common/json_text.h"
 
 namespace sb::api::openai {
 

@@ -21,11 +21,13 @@ std::expected<RequestIds, Error> make_ids(const Exchange& ex, const std::string&
   return ids;
 }
 
-HeaderList identity_headers(const RequestIds& ids, const routing::Candidate* answered) {
-  HeaderList h{{"x-inference-id", ids.inference_id}, {"x-episode-id", ids.episode_id}};
+ReplyHeaders identity_headers(const RequestIds& ids, const routing::Candidate* answered) {
+  ReplyHeaders h;
+  h.add("x-inference-id", ids.inference_id);
+  h.add("x-episode-id", ids.episode_id);
   if (answered != nullptr) {
-    h.emplace_back("x-switchboard-model", answered->model->name);
-    h.emplace_back("x-switchboard-provider", answered->provider->name);
+    h.add("x-switchboard-model", answered->model->name);
+    h.add("x-switchboard-provider", answered->provider->name);
   }
   return h;
 }

@@ -27,7 +27,7 @@ struct RequestIds {
 std::expected<RequestIds, Error> make_ids(const Exchange& ex, const std::string& body_episode_id);
 
 // x-inference-id, x-episode-id, and (when known) x-switchboard-model / x-switchboard-provider.
-HeaderList identity_headers(const RequestIds& ids, const routing::Candidate* answered);
+ReplyHeaders identity_headers(const RequestIds& ids, const routing::Candidate* answered);
 
 inline int64_t unix_now() {
   return static_cast<int64_t>(std::time(nullptr));

@@ -35,7 +35,7 @@ void log_outcome(const api::EmbeddingRequest& req, const RequestIds& ids,
 
 net::awaitable<void> embeddings(Exchange& ex, WorkerContext& w) {
   auto start = Clock::now();
-  HeaderList no_headers;  // named, not a default-argument temporary: GCC 12 and co_await
+  ReplyHeaders no_headers;  // named, not a default-argument temporary: GCC 12 and co_await
   auto body = api::openai::decode_embedding_request(ex.request().body());
   if (!body) {
     co_await ex.reply_error(body.error(), no_headers);
@@ -48,7 +48,7 @@ net::awaitable<void> embeddings(Exchange& ex, WorkerContext& w) {
     co_return;
   }
   auto resolution = w.runtime->resolver.resolve(request.model, config::ModelKind::kEmbedding);
-  HeaderList anonymous = identity_headers(*ids, nullptr);
+  ReplyHeaders anonymous = identity_headers(*ids, nullptr);
   if (!resolution) {
     co_await ex.reply_error(resolution.error(), anonymous);
     co_return;
@@ -78,7 +78,7 @@ net::awaitable<void> embeddings(Exchange& ex, WorkerContext& w) {
   api::openai::EmbeddingMeta meta{.model = response->model, .base64 = request.base64};
   std::string text = api::openai::encode_embedding_response(*response, meta);
   log_outcome(request, *ids, answer.candidate, 200, start, nullptr);
-  HeaderList identity = identity_headers(*ids, answer.candidate);
+  ReplyHeaders identity = identity_headers(*ids, answer.candidate);
   co_await ex.reply(200, std::move(text), identity);
   publish_embedding_record(w, {.request = request,
                                .ids = *ids,

@@ -20,7 +20,7 @@ void register_metrics_routes(Router& router, std::shared_ptr<WorkerContext> cont
       co_return;
     }
     std::string body = registry->expose();
-    HeaderList headers;  // named: GCC 12 mishandles temporaries bound inside co_await
+    ReplyHeaders headers;  // named: GCC 12 mishandles temporaries bound inside co_await
     co_await ex.reply(200, std::move(body), headers, metrics::Registry::kContentType);
   });
 }

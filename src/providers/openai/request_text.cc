@@ -6,15 +6,15 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "api/openai/json_text.h"
+#include "common/json_text.h"
 
 namespace sb::providers::openai {
 
 using api::ContentPart;
 using api::Message;
 using api::Role;
-using api::openai::append_json_int;
-using api::openai::append_json_string;
+using sb::append_json_int;
+using sb::append_json_string;
 
 namespace {
 

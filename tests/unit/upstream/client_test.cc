@@ -659,8 +659,9 @@ TEST_P(UpstreamClient, HttpProxyFromEnvironmentIsUsedAndNoProxyHonoured) {
   TestServer origin(io_, [origin_seen](tcp::socket s) { return echo(std::move(s), origin_seen); });
   TestServer proxy(io_,
                    [proxy_seen](tcp::socket s) { return fake_proxy(std::move(s), proxy_seen); });
-  auto client = Client::create(io_, GetParam());
+  // The proxy variables are read when the client is made.
   setenv("http_proxy", ("http://127.0.0.1:" + std::to_string(proxy.port())).c_str(), 1);
+  auto client = Client::create(io_, GetParam());
   run(io_, [&]() -> awaitable<void> {
     auto proxied = client->start(get(origin.url("/through")), {});
     auto body = co_await proxied->read_all(in(5s));

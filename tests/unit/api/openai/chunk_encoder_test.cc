@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "api/openai/json_text.h"
 
 namespace sb::api::openai {
 namespace {
@@ -198,13 +197,6 @@ TEST(OpenAIChunkEncoder, AppendsToTheCallersBuffer) {
   std::string out = "prefix";
   enc.encode(text("a"), out);
   EXPECT_TRUE(out.starts_with("prefixdata: {"));
-}
-
-TEST(JsonText, AppendsEscapedStringsAndIntegers) {
-  std::string out;
-  append_json_string(out, "a\"b\\c\x1f");
-  append_json_int(out, -9223372036854775807LL - 1);
-  EXPECT_EQ(out, "\"a\\\"b\\\\c\\u001f\"-9223372036854775808");
 }
 
 }  // namespace
