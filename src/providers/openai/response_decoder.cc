@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "providers/openai/error_mapping.h"
+#include "providers/openai/response_fast_path.h"
 
 namespace sb::providers::openai {
 
@@ -97,9 +98,12 @@ void decode_message(const json::object& m, api::ChatResponse& r) {
 }  // namespace
 
 api::FinishReason map_finish_reason(const json::value* v) {
+  if (v == nullptr || !v->is_string()) return api::FinishReason::kNone;
+  return map_finish_reason(std::string_view(v->get_string()));
+}
+
+api::FinishReason map_finish_reason(std::string_view s) {
   using api::FinishReason;
-  if (v == nullptr || !v->is_string()) return FinishReason::kNone;
-  std::string_view s = v->get_string();
   if (s.empty()) return FinishReason::kNone;
   if (s == "length" || s == "max_tokens" || s == "model_length") return FinishReason::kLength;
   if (s == "tool_calls" || s == "function_call" || s == "tool_use") return FinishReason::kToolCalls;
@@ -126,6 +130,7 @@ std::string_view reasoning_of(const json::object& message) {
 }
 
 std::expected<api::ChatResponse, Error> decode_response_body(std::string_view body) {
+  if (auto common = decode_common_response(body)) return std::move(*common);
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 64;

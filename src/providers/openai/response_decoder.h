@@ -17,6 +17,7 @@ namespace sb::providers::openai {
 // stop / length / tool_calls / function_call / content_filter, and the spellings compatible
 // servers use (eos, max_tokens, ...). Unknown strings are kStop; null or absent kNone.
 api::FinishReason map_finish_reason(const boost::json::value* v);
+api::FinishReason map_finish_reason(std::string_view s);
 
 // usage: prompt/completion tokens, reasoning_tokens, cached_tokens (OpenAI details or DeepSeek's
 // prompt_cache_hit_tokens).

@@ -1,0 +1,373 @@
+#include "providers/openai/response_fast_path.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include <boost/json/basic_parser_impl.hpp>
+
+#include "providers/openai/response_decoder.h"
+
+namespace sb::providers::openai {
+
+namespace json = boost::json;
+
+namespace {
+
+// Where the parser is. kSkip: inside a value nothing is read from (its nesting is counted).
+enum class Ctx : uint8_t {
+  kRoot,
+  kChoices,
+  kChoice,
+  kMessage,
+  kToolCalls,
+  kToolCall,
+  kFunction,
+  kUsage,
+  kCompletionDetails,
+  kPromptDetails,
+  kSkip,
+};
+
+// Which string or number the next scalar lands in.
+enum class Slot : uint8_t {
+  kNone,
+  kId,
+  kModel,
+  kCreated,
+  kFingerprint,
+  kFinishReason,
+  kContent,
+  kReasoningContent,
+  kReasoning,
+  kCallId,
+  kCallName,
+  kCallArguments,
+  kPromptTokens,
+  kCompletionTokens,
+  kCacheHitTokens,
+  kReasoningTokens,
+  kCachedTokens,
+};
+
+constexpr size_t kMaxDepth = 64;
+
+class Handler {
+ public:
+  static constexpr size_t max_object_size = size_t(-1);
+  static constexpr size_t max_array_size = size_t(-1);
+  static constexpr size_t max_key_size = size_t(-1);
+  static constexpr size_t max_string_size = size_t(-1);
+
+  api::ChatResponse r;
+  bool saw_choice = false;
+  std::string reasoning_content;
+  std::string reasoning;
+  int64_t cache_hit_tokens = 0;
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+
+  bool on_object_begin(json::error_code& ec) {
+    Ctx next = Ctx::kSkip;
+    if (skip_ == 0) {
+      const Ctx at = top();
+      if (depth_ == 0) {
+        next = Ctx::kRoot;
+      } else if (at == Ctx::kChoices) {
+        next = saw_choice ? Ctx::kSkip : Ctx::kChoice;  // only the first choice is read
+        saw_choice = true;
+      } else if (at == Ctx::kToolCalls) {
+        r.tool_calls.emplace_back();
+        next = Ctx::kToolCall;
+      } else {
+        next = object_for(at);
+        if (next == Ctx::kUsage) r.usage.emplace();
+        if (next == Ctx::kRoot) return give_up(ec);  // an object where a scalar belongs
+      }
+    }
+    return push(next, ec);
+  }
+  bool on_object_end(size_t, json::error_code&) { return pop(); }
+
+  bool on_array_begin(json::error_code& ec) {
+    Ctx next = Ctx::kSkip;
+    if (skip_ == 0) {
+      const Ctx at = top();
+      if (at == Ctx::kRoot && key_ == "choices") {
+        next = Ctx::kChoices;
+      } else if (at == Ctx::kMessage && key_ == "tool_calls") {
+        next = Ctx::kToolCalls;
+      } else if (slot_for(at) != Slot::kNone || at == Ctx::kChoices || at == Ctx::kToolCalls ||
+                 depth_ == 0) {
+        return give_up(ec);  // content parts, arrays of arrays, ...: the DOM's business
+      }
+    }
+    return push(next, ec);
+  }
+  bool on_array_end(size_t, json::error_code&) { return pop(); }
+
+  // Keys are copied: the parser may reuse the memory a key was in for the value that follows.
+  bool on_key_part(json::string_view s, size_t, json::error_code&) {
+    if (skip_ == 0) append_key(s);
+    return true;
+  }
+  bool on_key(json::string_view s, size_t, json::error_code&) {
+    if (skip_ > 0) return true;
+    append_key(s);
+    key_ = key_length_ <= key_buffer_.size() ? std::string_view(key_buffer_.data(), key_length_)
+                                             : std::string_view();  // too long to be ours
+    return true;
+  }
+  bool on_string_part(json::string_view s, size_t, json::error_code&) {
+    if (skip_ == 0) string_part_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_string(json::string_view s, size_t, json::error_code& ec) {
+    if (skip_ > 0) return true;
+    std::string_view value(s.data(), s.size());
+    if (!string_part_.empty()) {
+      string_part_.append(value);
+      value = string_part_;
+    }
+    bool ok = take_string(value, ec);
+    string_part_.clear();
+    end_value();
+    return ok;
+  }
+  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_int64(int64_t v, json::string_view, json::error_code& ec) { return take_number(v, ec); }
+  bool on_uint64(uint64_t v, json::string_view, json::error_code& ec) {
+    return take_number(static_cast<int64_t>(v), ec);
+  }
+  bool on_double(double v, json::string_view, json::error_code& ec) {
+    return take_number(static_cast<int64_t>(v), ec);
+  }
+  bool on_bool(bool, json::error_code& ec) {
+    if (skip_ == 0 && slot_for(top()) != Slot::kNone) return give_up(ec);
+    end_value();
+    return true;
+  }
+  bool on_null(json::error_code& ec) {
+    if (skip_ == 0 && depth_ > 0) {
+      // null where a string or number belongs reads as absent (finish_reason, content, ...);
+      // a null choice does not.
+      if (top() == Ctx::kChoices || top() == Ctx::kToolCalls) return give_up(ec);
+    }
+    end_value();
+    return true;
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  Ctx top() const { return depth_ == 0 ? Ctx::kRoot : stack_[depth_ - 1]; }
+
+  bool push(Ctx c, json::error_code& ec) {
+    if (depth_ >= kMaxDepth) return give_up(ec);
+    if (c == Ctx::kSkip) ++skip_;
+    stack_[depth_++] = c;
+    end_value();
+    return true;
+  }
+  bool pop() {
+    Ctx c = stack_[--depth_];
+    if (c == Ctx::kSkip) --skip_;
+    end_value();
+    return true;
+  }
+  // After a member's value: the next key starts fresh.
+  void end_value() {
+    key_ = {};
+    key_length_ = 0;
+  }
+  void append_key(json::string_view s) {
+    if (key_length_ + s.size() <= key_buffer_.size()) {
+      std::copy(s.begin(), s.end(), key_buffer_.begin() + key_length_);
+    }
+    key_length_ += s.size();
+  }
+
+  static bool give_up(json::error_code& ec) {
+    ec = json::error::extra_data;  // any error: the caller falls back to the DOM
+    return false;
+  }
+
+  // The object a key of `at` opens; kSkip for objects not read; kRoot marks a key that must not
+  // hold an object.
+  Ctx object_for(Ctx at) const {
+    switch (at) {
+      case Ctx::kRoot:
+        if (key_ == "usage") return Ctx::kUsage;
+        if (key_ == "error" || key_ == "x_groq") return Ctx::kRoot;  // the DOM decides
+        break;
+      case Ctx::kChoice:
+        if (key_ == "message") return Ctx::kMessage;
+        break;
+      case Ctx::kMessage:
+        if (key_ == "function_call") return Ctx::kRoot;  // legacy shape: the DOM
+        break;
+      case Ctx::kToolCall:
+        if (key_ == "function") return Ctx::kFunction;
+        break;
+      case Ctx::kUsage:
+        if (key_ == "completion_tokens_details") return Ctx::kCompletionDetails;
+        if (key_ == "prompt_tokens_details") return Ctx::kPromptDetails;
+        break;
+      default:
+        break;
+    }
+    return slot_for(at) != Slot::kNone ? Ctx::kRoot : Ctx::kSkip;
+  }
+
+  Slot slot_for(Ctx at) const {
+    switch (at) {
+      case Ctx::kRoot:
+        if (key_ == "id") return Slot::kId;
+        if (key_ == "model") return Slot::kModel;
+        if (key_ == "created") return Slot::kCreated;
+        if (key_ == "system_fingerprint") return Slot::kFingerprint;
+        if (key_ == "error") return Slot::kId;  // any error member: the DOM decides
+        break;
+      case Ctx::kChoice:
+        if (key_ == "finish_reason") return Slot::kFinishReason;
+        break;
+      case Ctx::kMessage:
+        if (key_ == "content") return Slot::kContent;
+        if (key_ == "reasoning_content") return Slot::kReasoningContent;
+        if (key_ == "reasoning") return Slot::kReasoning;
+        break;
+      case Ctx::kToolCall:
+        if (key_ == "id") return Slot::kCallId;
+        break;
+      case Ctx::kFunction:
+        if (key_ == "name") return Slot::kCallName;
+        if (key_ == "arguments") return Slot::kCallArguments;
+        break;
+      case Ctx::kUsage:
+        if (key_ == "prompt_tokens") return Slot::kPromptTokens;
+        if (key_ == "completion_tokens") return Slot::kCompletionTokens;
+        if (key_ == "prompt_cache_hit_tokens") return Slot::kCacheHitTokens;
+        break;
+      case Ctx::kCompletionDetails:
+        if (key_ == "reasoning_tokens") return Slot::kReasoningTokens;
+        break;
+      case Ctx::kPromptDetails:
+        if (key_ == "cached_tokens") return Slot::kCachedTokens;
+        break;
+      default:
+        break;
+    }
+    return Slot::kNone;
+  }
+
+  bool take_string(std::string_view v, json::error_code& ec) {
+    if (depth_ == 0) return give_up(ec);  // a bare string document
+    const Ctx at = top();
+    if (at == Ctx::kRoot && key_ == "error") return give_up(ec);
+    switch (slot_for(at)) {
+      case Slot::kNone:
+        if (at == Ctx::kChoices || at == Ctx::kToolCalls) return give_up(ec);
+        return true;
+      case Slot::kId:
+        r.id.assign(v);
+        return true;
+      case Slot::kModel:
+        r.model.assign(v);
+        return true;
+      case Slot::kFingerprint:
+        r.system_fingerprint.assign(v);
+        return true;
+      case Slot::kFinishReason:
+        r.finish_reason = map_finish_reason(v);
+        return true;
+      case Slot::kContent:
+        r.has_text = true;
+        r.text.assign(v);
+        return true;
+      case Slot::kReasoningContent:
+        reasoning_content.assign(v);
+        return true;
+      case Slot::kReasoning:
+        reasoning.assign(v);
+        return true;
+      case Slot::kCallId:
+        r.tool_calls.back().id.assign(v);
+        return true;
+      case Slot::kCallName:
+        r.tool_calls.back().name.assign(v);
+        return true;
+      case Slot::kCallArguments:
+        r.tool_calls.back().arguments.assign(v);
+        return true;
+      default:
+        return give_up(ec);  // a string where a number belongs
+    }
+  }
+
+  bool take_number(int64_t v, json::error_code& ec) {
+    if (skip_ > 0) return true;
+    if (depth_ == 0) return give_up(ec);
+    const Ctx at = top();
+    bool ok = true;
+    switch (slot_for(at)) {
+      case Slot::kNone:
+        ok = at != Ctx::kChoices && at != Ctx::kToolCalls;
+        break;
+      case Slot::kCreated:
+        r.created = v;
+        break;
+      case Slot::kPromptTokens:
+        r.usage->input_tokens = v;
+        break;
+      case Slot::kCompletionTokens:
+        r.usage->output_tokens = v;
+        break;
+      case Slot::kCacheHitTokens:
+        cache_hit_tokens = v;
+        break;
+      case Slot::kReasoningTokens:
+        r.usage->reasoning_tokens = v;
+        break;
+      case Slot::kCachedTokens:
+        r.usage->cache_read_tokens = v;
+        break;
+      default:
+        ok = false;  // a number where a string belongs
+    }
+    end_value();
+    return ok ? true : give_up(ec);
+  }
+
+  std::array<Ctx, kMaxDepth> stack_{};
+  size_t depth_ = 0;
+  size_t skip_ = 0;       // open values inside a skipped one (0: reading)
+  std::string_view key_;  // the member whose value comes next (in key_buffer_)
+  std::array<char, 32> key_buffer_{};
+  size_t key_length_ = 0;
+  std::string string_part_;  // a string the parser delivered in pieces
+};
+
+}  // namespace
+
+std::optional<api::ChatResponse> decode_common_response(std::string_view body) {
+  json::parse_options options;
+  options.max_depth = kMaxDepth;
+  json::basic_parser<Handler> parser(options);
+  json::error_code ec;
+  size_t n = parser.write_some(false, body.data(), body.size(), ec);
+  if (ec || n != body.size()) return std::nullopt;
+  Handler& h = parser.handler();
+  if (!h.saw_choice) return std::nullopt;  // no choices: the DOM words the error
+  if (!h.reasoning_content.empty()) {
+    h.r.reasoning = std::move(h.reasoning_content);
+  } else if (!h.reasoning.empty()) {
+    h.r.reasoning = std::move(h.reasoning);
+  }
+  if (h.r.usage && h.r.usage->cache_read_tokens == 0)
+    h.r.usage->cache_read_tokens = h.cache_hit_tokens;
+  return std::move(h.r);
+}
+
+}  // namespace sb::providers::openai
