@@ -4,6 +4,7 @@
 #include <boost/json/parser.hpp>
 
 #include "api/openai/decode_helpers.h"
+#include "api/openai/request_fast_path.h"
 #include "api/openai/request_sections.h"
 #include "common/ids.h"
 
@@ -199,6 +200,11 @@ std::expected<json::value, Error> parse_json_body(std::string_view body, json::s
 }
 
 std::expected<ChatRequest, Error> decode_chat_request(std::string_view body) {
+  if (auto common = decode_common_request(body)) return std::move(*common);
+  return decode_chat_request_dom(body);
+}
+
+std::expected<ChatRequest, Error> decode_chat_request_dom(std::string_view body) {
   // The DOM lives only while the request is decoded (what the request keeps is copied out), so it
   // goes into an arena: a stack buffer, then heap blocks, freed at once.
   unsigned char scratch[4096];

@@ -20,6 +20,9 @@ inline constexpr int kMaxJsonDepth = 64;  // deeper request bodies are rejected
 std::expected<boost::json::value, Error> parse_json_body(std::string_view body,
                                                          boost::json::storage_ptr sp = {});
 
+// The common shape goes through decode_common_request (no DOM); the rest through the DOM.
 std::expected<ChatRequest, Error> decode_chat_request(std::string_view body);
+// The full decoder alone (tests compare the two paths).
+std::expected<ChatRequest, Error> decode_chat_request_dom(std::string_view body);
 
 }  // namespace sb::api::openai
