@@ -32,7 +32,9 @@ constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
 
 struct Server::Worker {
   Server& server;
-  net::io_context io{1};
+  // One thread runs it and every socket of the worker stays on that thread: no locking around
+  // each socket operation (the scheduler, which other threads post to, keeps its lock).
+  net::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   // Read and write deadlines and delayed disconnect watches of this worker's connections.
   Sweep sweep{io.get_executor()};
   tcp::acceptor acceptor{io};

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json/basic_parser_impl.hpp>
 
@@ -41,6 +43,8 @@ enum class Slot : uint8_t {
   kContent,
   kReasoningContent,
   kReasoning,
+  kRole,
+  kCallIndex,
   kCallId,
   kCallName,
   kCallArguments,
@@ -53,6 +57,31 @@ enum class Slot : uint8_t {
 
 constexpr size_t kMaxDepth = 64;
 
+// What a response or a stream chunk holds, as the handler collects it.
+struct Decoded {
+  std::string id;
+  std::string model;
+  int64_t created = 0;
+  std::string system_fingerprint;
+  bool saw_choice = false;
+  bool role = false;  // chunk: the delta named a role
+  bool has_text = false;
+  std::string text;
+  std::string reasoning_content;
+  std::string reasoning;
+  std::vector<api::ToolCallDelta> calls;  // index -1: not given
+  api::FinishReason finish_reason = api::FinishReason::kNone;
+  std::optional<api::Usage> usage;
+  int64_t cache_hit_tokens = 0;
+
+  std::string take_reasoning() {
+    return std::move(!reasoning_content.empty() ? reasoning_content : reasoning);
+  }
+  void settle_usage() {
+    if (usage && usage->cache_read_tokens == 0) usage->cache_read_tokens = cache_hit_tokens;
+  }
+};
+
 class Handler {
  public:
   static constexpr size_t max_object_size = size_t(-1);
@@ -60,11 +89,11 @@ class Handler {
   static constexpr size_t max_key_size = size_t(-1);
   static constexpr size_t max_string_size = size_t(-1);
 
-  api::ChatResponse r;
-  bool saw_choice = false;
-  std::string reasoning_content;
-  std::string reasoning;
-  int64_t cache_hit_tokens = 0;
+  // `chunk`: a stream chunk, whose choice carries a `delta` (with role and tool call indexes)
+  // where a response's carries a `message`.
+  explicit Handler(bool chunk) : chunk_(chunk) {}
+
+  Decoded r;
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -76,10 +105,10 @@ class Handler {
       if (depth_ == 0) {
         next = Ctx::kRoot;
       } else if (at == Ctx::kChoices) {
-        next = saw_choice ? Ctx::kSkip : Ctx::kChoice;  // only the first choice is read
-        saw_choice = true;
+        next = r.saw_choice ? Ctx::kSkip : Ctx::kChoice;  // only the first choice is read
+        r.saw_choice = true;
       } else if (at == Ctx::kToolCalls) {
-        r.tool_calls.emplace_back();
+        r.calls.emplace_back().index = -1;
         next = Ctx::kToolCall;
       } else {
         next = object_for(at);
@@ -203,7 +232,7 @@ class Handler {
         if (key_ == "error" || key_ == "x_groq") return Ctx::kRoot;  // the DOM decides
         break;
       case Ctx::kChoice:
-        if (key_ == "message") return Ctx::kMessage;
+        if (key_ == (chunk_ ? "delta" : "message")) return Ctx::kMessage;
         break;
       case Ctx::kMessage:
         if (key_ == "function_call") return Ctx::kRoot;  // legacy shape: the DOM
@@ -234,12 +263,14 @@ class Handler {
         if (key_ == "finish_reason") return Slot::kFinishReason;
         break;
       case Ctx::kMessage:
+        if (chunk_ && key_ == "role") return Slot::kRole;
         if (key_ == "content") return Slot::kContent;
         if (key_ == "reasoning_content") return Slot::kReasoningContent;
         if (key_ == "reasoning") return Slot::kReasoning;
         break;
       case Ctx::kToolCall:
         if (key_ == "id") return Slot::kCallId;
+        if (chunk_ && key_ == "index") return Slot::kCallIndex;
         break;
       case Ctx::kFunction:
         if (key_ == "name") return Slot::kCallName;
@@ -265,7 +296,9 @@ class Handler {
   bool take_string(std::string_view v, json::error_code& ec) {
     if (depth_ == 0) return give_up(ec);  // a bare string document
     const Ctx at = top();
-    if (at == Ctx::kRoot && key_ == "error") return give_up(ec);
+    if (at == Ctx::kRoot && (key_ == "error" || (key_ == "object" && v == "error"))) {
+      return give_up(ec);  // an error event: the DOM classifies it
+    }
     switch (slot_for(at)) {
       case Slot::kNone:
         if (at == Ctx::kChoices || at == Ctx::kToolCalls) return give_up(ec);
@@ -282,24 +315,27 @@ class Handler {
       case Slot::kFinishReason:
         r.finish_reason = map_finish_reason(v);
         return true;
+      case Slot::kRole:
+        r.role = true;
+        return true;
       case Slot::kContent:
         r.has_text = true;
         r.text.assign(v);
         return true;
       case Slot::kReasoningContent:
-        reasoning_content.assign(v);
+        r.reasoning_content.assign(v);
         return true;
       case Slot::kReasoning:
-        reasoning.assign(v);
+        r.reasoning.assign(v);
         return true;
       case Slot::kCallId:
-        r.tool_calls.back().id.assign(v);
+        r.calls.back().id.assign(v);
         return true;
       case Slot::kCallName:
-        r.tool_calls.back().name.assign(v);
+        r.calls.back().name.assign(v);
         return true;
       case Slot::kCallArguments:
-        r.tool_calls.back().arguments.assign(v);
+        r.calls.back().arguments.assign(v);
         return true;
       default:
         return give_up(ec);  // a string where a number belongs
@@ -325,7 +361,10 @@ class Handler {
         r.usage->output_tokens = v;
         break;
       case Slot::kCacheHitTokens:
-        cache_hit_tokens = v;
+        r.cache_hit_tokens = v;
+        break;
+      case Slot::kCallIndex:
+        r.calls.back().index = static_cast<int>(v);
         break;
       case Slot::kReasoningTokens:
         r.usage->reasoning_tokens = v;
@@ -340,6 +379,7 @@ class Handler {
     return ok ? true : give_up(ec);
   }
 
+  const bool chunk_;
   std::array<Ctx, kMaxDepth> stack_{};
   size_t depth_ = 0;
   size_t skip_ = 0;       // open values inside a skipped one (0: reading)
@@ -349,25 +389,57 @@ class Handler {
   std::string string_part_;  // a string the parser delivered in pieces
 };
 
-}  // namespace
-
-std::optional<api::ChatResponse> decode_common_response(std::string_view body) {
+// Runs the handler over `body`; nullopt when it gave up or the body is not one JSON object.
+std::optional<Decoded> decode(std::string_view body, bool chunk) {
   json::parse_options options;
   options.max_depth = kMaxDepth;
-  json::basic_parser<Handler> parser(options);
+  json::basic_parser<Handler> parser(options, chunk);
   json::error_code ec;
   size_t n = parser.write_some(false, body.data(), body.size(), ec);
   if (ec || n != body.size()) return std::nullopt;
-  Handler& h = parser.handler();
-  if (!h.saw_choice) return std::nullopt;  // no choices: the DOM words the error
-  if (!h.reasoning_content.empty()) {
-    h.r.reasoning = std::move(h.reasoning_content);
-  } else if (!h.reasoning.empty()) {
-    h.r.reasoning = std::move(h.reasoning);
+  return std::move(parser.handler().r);
+}
+
+}  // namespace
+
+std::optional<api::ChatResponse> decode_common_response(std::string_view body) {
+  auto d = decode(body, false);
+  if (!d || !d->saw_choice) return std::nullopt;  // no choices: the DOM words the error
+  api::ChatResponse r;
+  r.id = std::move(d->id);
+  r.model = std::move(d->model);
+  r.created = d->created;
+  r.system_fingerprint = std::move(d->system_fingerprint);
+  r.has_text = d->has_text;
+  r.text = std::move(d->text);
+  r.reasoning = d->take_reasoning();
+  r.tool_calls.reserve(d->calls.size());
+  for (auto& c : d->calls) {
+    r.tool_calls.push_back(
+        {.id = std::move(c.id), .name = std::move(c.name), .arguments = std::move(c.arguments)});
   }
-  if (h.r.usage && h.r.usage->cache_read_tokens == 0)
-    h.r.usage->cache_read_tokens = h.cache_hit_tokens;
-  return std::move(h.r);
+  r.finish_reason = d->finish_reason;
+  d->settle_usage();
+  r.usage = d->usage;
+  return r;
+}
+
+std::optional<api::StreamChunk> decode_common_chunk(std::string_view data) {
+  auto d = decode(data, true);
+  if (!d) return std::nullopt;
+  api::StreamChunk c;
+  c.model = std::move(d->model);
+  c.role = d->role;
+  c.text = std::move(d->text);
+  c.reasoning = d->take_reasoning();
+  c.tool_calls = std::move(d->calls);
+  for (size_t i = 0; i < c.tool_calls.size(); ++i) {
+    if (c.tool_calls[i].index < 0) c.tool_calls[i].index = static_cast<int>(i);
+  }
+  c.finish_reason = d->finish_reason;
+  d->settle_usage();
+  c.usage = d->usage;
+  return c;
 }
 
 }  // namespace sb::providers::openai

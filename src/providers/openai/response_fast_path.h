@@ -18,4 +18,10 @@ namespace sb::providers::openai {
 
 std::optional<api::ChatResponse> decode_common_response(std::string_view body);
 
+// The same for one stream chunk (the data of an SSE event): model, the first choice's delta
+// (role, content, reasoning_content / reasoning, tool call deltas with their index),
+// finish_reason and usage. nullopt for anything else, error events included: the stream
+// decoder's DOM path handles them.
+std::optional<api::StreamChunk> decode_common_chunk(std::string_view data);
+
 }  // namespace sb::providers::openai

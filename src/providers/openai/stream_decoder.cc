@@ -4,6 +4,7 @@
 
 #include "providers/openai/error_mapping.h"
 #include "providers/openai/response_decoder.h"
+#include "providers/openai/response_fast_path.h"
 
 namespace sb::providers::openai {
 
@@ -86,6 +87,12 @@ std::expected<void, Error> OpenAIStreamDecoder::handle(const SseEvent& event,
     return {};
   }
   if (data.empty() && event.event != "error") return {};
+  if (event.event != "error") {
+    if (auto c = decode_common_chunk(data)) {  // the usual chunk, without a DOM
+      if (c->role || c->has_payload() || c->usage) out.push_back(std::move(*c));
+      return {};
+    }
+  }
   // Parse into a small per-event arena; the value dies at the end of this call.
   unsigned char scratch[4096];
   json::monotonic_resource arena(scratch, sizeof scratch);

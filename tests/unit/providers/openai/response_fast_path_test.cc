@@ -89,5 +89,58 @@ TEST(ResponseFastPath, LongEscapedStringsArriveWhole) {
   EXPECT_FALSE(r->usage.has_value());
 }
 
+TEST(ResponseFastPath, DecodesTheUsualStreamChunks) {
+  auto role = decode_common_chunk(
+      R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o",)"
+      R"("choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})");
+  ASSERT_TRUE(role.has_value());
+  EXPECT_TRUE(role->role);
+  EXPECT_EQ(role->model, "gpt-4o");
+  EXPECT_FALSE(role->has_payload());
+
+  auto text = decode_common_chunk(
+      R"({"choices":[{"index":0,"delta":{"content":"Hel\"lo","reasoning_content":"hm"}}]})");
+  ASSERT_TRUE(text.has_value());
+  EXPECT_FALSE(text->role);
+  EXPECT_EQ(text->text, "Hel\"lo");
+  EXPECT_EQ(text->reasoning, "hm");
+
+  auto calls = decode_common_chunk(
+      R"({"choices":[{"delta":{"tool_calls":[{"index":1,"id":"call_1","type":"function",)"
+      R"("function":{"name":"f","arguments":"{\"a\""}},{"function":{"arguments":"1}"}}]}}]})");
+  ASSERT_TRUE(calls.has_value());
+  ASSERT_EQ(calls->tool_calls.size(), 2u);
+  EXPECT_EQ(calls->tool_calls[0].index, 1);
+  EXPECT_EQ(calls->tool_calls[0].id, "call_1");
+  EXPECT_EQ(calls->tool_calls[0].name, "f");
+  EXPECT_EQ(calls->tool_calls[0].arguments, "{\"a\"");
+  EXPECT_EQ(calls->tool_calls[1].index, 1);  // no index given: its position
+  EXPECT_EQ(calls->tool_calls[1].arguments, "1}");
+
+  auto usage = decode_common_chunk(
+      R"({"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}})");
+  ASSERT_TRUE(usage.has_value());
+  ASSERT_TRUE(usage->usage.has_value());
+  EXPECT_EQ(usage->usage->input_tokens, 3);
+  EXPECT_EQ(usage->usage->output_tokens, 4);
+
+  auto finish = decode_common_chunk(R"({"choices":[{"delta":{},"finish_reason":"tool_calls"}]})");
+  ASSERT_TRUE(finish.has_value());
+  EXPECT_EQ(finish->finish_reason, api::FinishReason::kToolCalls);
+}
+
+TEST(ResponseFastPath, LeavesUnusualChunksToTheDom) {
+  for (std::string_view data : {
+           R"({"error":{"message":"overloaded"}})",
+           R"({"object":"error","message":"x"})",
+           R"({"choices":[{"delta":{"content":[{"type":"text","text":"x"}]}}]})",
+           R"({"choices":[],"x_groq":{"usage":{"prompt_tokens":1}}})",
+           R"({"choices":[{"delta":{"role":7}}]})",
+           R"(not json)",
+       }) {
+    EXPECT_FALSE(decode_common_chunk(data).has_value()) << data;
+  }
+}
+
 }  // namespace
 }  // namespace sb::providers::openai
