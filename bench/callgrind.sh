@@ -5,6 +5,8 @@
 # Usage: bench/callgrind.sh [BUILD_DIR] [OUT_FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+command -v wrk >/dev/null || scripts/install-bench-deps.sh
 build=${1:-build}
 out=${2:-$(mktemp -u /tmp/sb-callgrind.XXXXXX)}
 tmp=$(mktemp -d)
