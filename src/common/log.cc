@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cstring>
+#include <ctime>
 #include <memory>
 #include <vector>
 
-#include <spdlog/pattern_formatter.h>
+#include <spdlog/formatter.h>
 
 #include "common/json_text.h"
 #include "common/log_sink.h"
@@ -113,40 +116,67 @@ void append_json_body(std::string& out, spdlog::level::level_enum level, std::st
   append_fields(out, message);
 }
 
-class JsonBodyFlag : public spdlog::custom_flag_formatter {
+// The process's line format, written directly: a pattern formatter walks its flags for every
+// line; this writes the cached "YYYY-MM-DDTHH:MM:SS" of the current second, the microseconds,
+// the level and the message. Used under the sink's lock, so the cache needs none of its own.
+//   pretty: 2026-01-01T00:00:00.000000Z INFO message
+//   json:   {"timestamp":"2026-01-01T00:00:00.000000Z","level":"INFO",...}
+class LineFormatter final : public spdlog::formatter {
  public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    std::string body;
-    append_json_body(body, msg.level, std::string_view(msg.payload.data(), msg.payload.size()));
-    dest.append(body.data(), body.data() + body.size());
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonBodyFlag>();
-  }
-};
+  explicit LineFormatter(Format format) : format_(format) {}
 
-class LevelFlag : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    auto name = level_name(msg.level);
-    dest.append(name.data(), name.data() + name.size());
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    char stamp[32];
+    size_t n = timestamp(msg.time, stamp);
+    std::string_view message(msg.payload.data(), msg.payload.size());
+    if (format_ == Format::kJson) {
+      line_.assign("{\"timestamp\":\"");
+      line_.append(stamp, n);
+      line_ += "\",";
+      append_json_body(line_, msg.level, message);
+      line_ += "}\n";
+      dest.append(line_.data(), line_.data() + line_.size());
+      return;
+    }
+    dest.append(stamp, stamp + n);
+    dest.push_back(' ');
+    auto level = level_name(msg.level);
+    dest.append(level.data(), level.data() + level.size());
+    dest.push_back(' ');
+    dest.append(message.data(), message.data() + message.size());
+    dest.push_back('\n');
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<LevelFlag>();
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<LineFormatter>(format_);
   }
-};
 
-std::unique_ptr<spdlog::formatter> make_formatter(Format format) {
-  auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  if (format == Format::kJson) {
-    f->add_flag<JsonBodyFlag>('j').set_pattern(R"({"timestamp":"%Y-%m-%dT%H:%M:%S.%fZ",%j})");
-  } else {
-    f->add_flag<LevelFlag>('V').set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%V%$ %v");
+ private:
+  // "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC) into `out`; returns its length.
+  size_t timestamp(spdlog::log_clock::time_point t, char* out) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+    auto seconds = static_cast<std::time_t>(us / 1000000);
+    if (seconds != cached_second_) {
+      std::tm tm{};
+      gmtime_r(&seconds, &tm);
+      std::strftime(cached_, sizeof cached_, "%Y-%m-%dT%H:%M:%S", &tm);
+      cached_second_ = seconds;
+    }
+    std::memcpy(out, cached_, 19);
+    out[19] = '.';
+    auto fraction = static_cast<unsigned>(us % 1000000);
+    for (int i = 25; i >= 20; --i) {
+      out[i] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    out[26] = 'Z';
+    return 27;
   }
-  return f;
-}
+
+  Format format_;
+  std::string line_;  // a JSON line being built (kept: no allocation per line)
+  std::time_t cached_second_ = -1;
+  char cached_[20] = {};
+};
 
 // The sink init() installed; shutdown() stops it.
 std::shared_ptr<DeferredSink>& deferred_sink() {
@@ -204,6 +234,10 @@ std::optional<spdlog::level::level_enum> parse_level(std::string_view text) {
     text.remove_prefix(comma + 1);
   }
   return best;
+}
+
+std::unique_ptr<spdlog::formatter> make_formatter(Format format) {
+  return std::make_unique<LineFormatter>(format);
 }
 
 void init(Format format, std::string_view level) {

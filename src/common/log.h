@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+
+#include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 
 namespace sb::log {
@@ -32,6 +35,9 @@ void shutdown();
 // "target=level" directives separated by commas ("warn,gateway=debug"): the most verbose
 // level named wins. Case-insensitive. nullopt when nothing in `text` is a level.
 std::optional<spdlog::level::level_enum> parse_level(std::string_view text);
+
+// The formatter init() installs: "TIMESTAMP LEVEL message" or the JSON line (exposed for tests).
+std::unique_ptr<spdlog::formatter> make_formatter(Format format);
 
 // Lines dropped because stdout could not keep up.
 size_t dropped_lines();

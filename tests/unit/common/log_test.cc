@@ -72,5 +72,43 @@ TEST(Log, MessagesWithoutFieldsOrWithReservedKeysStayPlain) {
   EXPECT_EQ(r["id"], "007");  // not a canonical integer: kept as text
 }
 
+spdlog::details::log_msg message_at(std::chrono::microseconds since_epoch,
+                                    spdlog::level::level_enum level, std::string_view text) {
+  spdlog::details::log_msg msg("switchboard", level,
+                               spdlog::string_view_t(text.data(), text.size()));
+  msg.time = spdlog::log_clock::time_point(since_epoch);
+  return msg;
+}
+
+std::string formatted(Format format, const spdlog::details::log_msg& msg) {
+  spdlog::memory_buf_t out;
+  make_formatter(format)->format(msg, out);
+  return std::string(out.data(), out.size());
+}
+
+TEST(Log, PrettyLinesCarryUtcTimestampLevelAndMessage) {
+  // 2026-01-02T03:04:05.000007Z
+  auto t = std::chrono::seconds(1767323045) + std::chrono::microseconds(7);
+  EXPECT_EQ(
+      formatted(Format::kPretty, message_at(t, spdlog::level::info, "request processed: x=1")),
+      "2026-01-02T03:04:05.000007Z INFO request processed: x=1\n");
+  // The same formatter across a second boundary and a level change.
+  auto f = make_formatter(Format::kPretty);
+  spdlog::memory_buf_t out;
+  f->format(message_at(t, spdlog::level::warn, "a"), out);
+  f->format(message_at(t + std::chrono::seconds(61), spdlog::level::err, "b"), out);
+  EXPECT_EQ(std::string(out.data(), out.size()),
+            "2026-01-02T03:04:05.000007Z WARN a\n2026-01-02T03:05:06.000007Z ERROR b\n");
+}
+
+TEST(Log, JsonLinesAreTheJsonLineWithTheirTimestamp) {
+  auto t = std::chrono::seconds(1767323045) + std::chrono::microseconds(123456);
+  auto msg = message_at(t, spdlog::level::info, "request processed: model=m, status=200");
+  EXPECT_EQ(formatted(Format::kJson, msg),
+            json_line("2026-01-02T03:04:05.123456Z", spdlog::level::info,
+                      "request processed: model=m, status=200") +
+                "\n");
+}
+
 }  // namespace
 }  // namespace sb::log
