@@ -15,20 +15,9 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-cat > "$tmp/cfg.toml" <<TOML
-[gateway]
-bind_address = "127.0.0.1:4000"
-observability.enabled = false
-workers = 1
-[models.m]
-routing = ["p"]
-[models.m.providers.p]
-type = "openai"
-model_name = "bench"
-api_base = "http://127.0.0.1:4999/v1"
-api_key_location = "none"
-TOML
-echo '{"model":"m","messages":[{"role":"user","content":"Hello there"}]}' > "$tmp/body.json"
+source bench/mock_gateway.sh
+write_bench_config "$tmp/cfg.toml" 1
+write_bench_body "$tmp/body.json"
 "$build/switchboard-mock" --port 4999 --request-log 0 >/dev/null 2>&1 & mock=$!
 valgrind --tool=callgrind --compress-strings=no --compress-pos=no --collect-atstart=no \
   "--toggle-collect=boost::asio::detail::scheduler::do_run_one*" --callgrind-out-file="$out" \

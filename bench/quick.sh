@@ -6,19 +6,9 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 tmp=$(mktemp -d)
 trap 'kill $gw $mock 2>/dev/null; rm -rf "$tmp"' EXIT
-cat > "$tmp/cfg.toml" <<TOML
-[gateway]
-bind_address = "127.0.0.1:4000"
-observability.enabled = false
-[models.m]
-routing = ["p"]
-[models.m.providers.p]
-type = "openai"
-model_name = "bench"
-api_base = "http://127.0.0.1:4999/v1"
-api_key_location = "none"
-TOML
-echo '{"model":"m","messages":[{"role":"user","content":"Hello there"}]}' > "$tmp/body.json"
+source bench/mock_gateway.sh
+write_bench_config "$tmp/cfg.toml"
+write_bench_body "$tmp/body.json"
 "$build/switchboard-mock" --port 4999 >/dev/null 2>&1 & mock=$!
 "$build/switchboard" --config-file "$tmp/cfg.toml" --log-level warn >/dev/null 2>&1 & gw=$!
 for _ in $(seq 100); do curl -sf 127.0.0.1:4000/health >/dev/null && break; sleep 0.05; done

@@ -6,7 +6,9 @@ Sweep::Sweep(boost::asio::any_io_executor executor, std::chrono::milliseconds ti
     : timer_(std::move(executor)), tick_(tick) {}
 
 Sweep::~Sweep() {
-  entries_.clear();  // unlinks what is still armed; the entries' owners outlive nothing here
+  // Unlinks what is still armed, so an entry destroyed later (a coroutine frame torn down with the
+  // io_context) does not touch this list.
+  entries_.clear();
 }
 
 void Sweep::arm(Entry& entry, Clock::duration after) {

@@ -6,7 +6,7 @@
 #include <limits>
 #include <string>
 
-#include <boost/json/basic_parser_impl.hpp>
+#include "common/json_events.h"
 
 namespace sb::api::openai {
 
@@ -72,18 +72,10 @@ MessageKey message_key(std::string_view k) {
   return MessageKey::kOther;
 }
 
-class Handler {
+class Handler : public JsonEventHandler {
  public:
-  static constexpr size_t max_object_size = size_t(-1);
-  static constexpr size_t max_array_size = size_t(-1);
-  static constexpr size_t max_key_size = size_t(-1);
-  static constexpr size_t max_string_size = size_t(-1);
-
   ChatRequest r;
   bool complete = false;  // the top-level object ended and held what a request needs
-
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
 
   bool on_object_begin(json::error_code& ec) {
     if (depth_ == 0) return push(Ctx::kRoot, ec);
@@ -130,17 +122,13 @@ class Handler {
     return true;
   }
 
-  // Keys are copied: the parser may reuse the memory a key was in for the value that follows.
   bool on_key_part(json::string_view s, size_t, json::error_code&) {
     append_key(s);
     return true;
   }
   bool on_key(json::string_view s, size_t, json::error_code& ec) {
     append_key(s);
-    std::string_view k = key_length_ <= key_buffer_.size()
-                             ? std::string_view(key_buffer_.data(), key_length_)
-                             : std::string_view();
-    key_length_ = 0;
+    std::string_view k = take_key();
     const Ctx c = top();
     if (c == Ctx::kRoot) {
       key_ = top_key(k);
@@ -156,21 +144,15 @@ class Handler {
   }
 
   bool on_string_part(json::string_view s, size_t, json::error_code&) {
-    string_part_.append(s.data(), s.size());
+    append_string_part(s);
     return true;
   }
   bool on_string(json::string_view s, size_t, json::error_code& ec) {
-    std::string_view v(s.data(), s.size());
-    if (!string_part_.empty()) {
-      string_part_.append(v);
-      v = string_part_;
-    }
-    bool ok = take_string(v);
-    string_part_.clear();
+    bool ok = take_string(whole_string(s));
+    clear_string();
     return ok || give_up(ec);
   }
 
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
   bool on_int64(int64_t v, json::string_view, json::error_code& ec) {
     return take_integer(v) || give_up(ec);
   }
@@ -207,8 +189,6 @@ class Handler {
     if (top() == Ctx::kStreamOptions) return true;
     return give_up(ec);
   }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
   static constexpr size_t kMaxDepth = 3;
@@ -221,21 +201,11 @@ class Handler {
   }
   void pop() { --depth_; }
 
-  static bool give_up(json::error_code& ec) {
-    ec = json::error::extra_data;  // any error: the caller decodes with the DOM
-    return false;
-  }
   // A key seen twice goes to the DOM, which settles duplicates its own way.
   static bool see(unsigned& seen, unsigned bit, json::error_code& ec) {
     if (seen & (1u << bit)) return give_up(ec);
     seen |= 1u << bit;
     return true;
-  }
-  void append_key(json::string_view s) {
-    if (key_length_ + s.size() <= key_buffer_.size()) {
-      std::copy(s.begin(), s.end(), key_buffer_.begin() + key_length_);
-    }
-    key_length_ += s.size();
   }
 
   bool take_string(std::string_view v) {
@@ -345,9 +315,6 @@ class Handler {
   unsigned stream_options_seen_ = 0;
   std::optional<int64_t> max_tokens_;
   std::optional<int64_t> max_completion_tokens_;
-  std::array<char, 32> key_buffer_{};
-  size_t key_length_ = 0;
-  std::string string_part_;  // a string the parser delivered in pieces
 };
 
 }  // namespace
@@ -356,9 +323,7 @@ std::optional<ChatRequest> decode_common_request(std::string_view body) {
   json::parse_options options;
   options.max_depth = 4;
   json::basic_parser<Handler> parser(options);
-  json::error_code ec;
-  size_t n = parser.write_some(false, body.data(), body.size(), ec);
-  if (ec || n != body.size() || !parser.handler().complete) return std::nullopt;
+  if (!parse_events(parser, body) || !parser.handler().complete) return std::nullopt;
   return std::move(parser.handler().r);
 }
 

@@ -1,14 +1,12 @@
 #include "providers/openai/response_fast_path.h"
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <boost/json/basic_parser_impl.hpp>
-
+#include "common/json_events.h"
 #include "providers/openai/response_decoder.h"
 
 namespace sb::providers::openai {
@@ -82,21 +80,13 @@ struct Decoded {
   }
 };
 
-class Handler {
+class Handler : public JsonEventHandler {
  public:
-  static constexpr size_t max_object_size = size_t(-1);
-  static constexpr size_t max_array_size = size_t(-1);
-  static constexpr size_t max_key_size = size_t(-1);
-  static constexpr size_t max_string_size = size_t(-1);
-
   // `chunk`: a stream chunk, whose choice carries a `delta` (with role and tool call indexes)
   // where a response's carries a `message`.
   explicit Handler(bool chunk) : chunk_(chunk) {}
 
   Decoded r;
-
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
 
   bool on_object_begin(json::error_code& ec) {
     Ctx next = Ctx::kSkip;
@@ -137,35 +127,30 @@ class Handler {
   }
   bool on_array_end(size_t, json::error_code&) { return pop(); }
 
-  // Keys are copied: the parser may reuse the memory a key was in for the value that follows.
   bool on_key_part(json::string_view s, size_t, json::error_code&) {
     if (skip_ == 0) append_key(s);
     return true;
   }
-  bool on_key(json::string_view s, size_t, json::error_code&) {
+  bool on_key(json::string_view s, size_t, json::error_code& ec) {
     if (skip_ > 0) return true;
     append_key(s);
-    key_ = key_length_ <= key_buffer_.size() ? std::string_view(key_buffer_.data(), key_length_)
-                                             : std::string_view();  // too long to be ours
+    key_ = take_key();
+    // A 200 carrying an error, Groq's usage and the legacy function_call: the DOM decides.
+    if (depth_ == 1 && (key_ == "error" || key_ == "x_groq")) return give_up(ec);
+    if (top() == Ctx::kMessage && key_ == "function_call") return give_up(ec);
     return true;
   }
   bool on_string_part(json::string_view s, size_t, json::error_code&) {
-    if (skip_ == 0) string_part_.append(s.data(), s.size());
+    if (skip_ == 0) append_string_part(s);
     return true;
   }
   bool on_string(json::string_view s, size_t, json::error_code& ec) {
     if (skip_ > 0) return true;
-    std::string_view value(s.data(), s.size());
-    if (!string_part_.empty()) {
-      string_part_.append(value);
-      value = string_part_;
-    }
-    bool ok = take_string(value, ec);
-    string_part_.clear();
+    bool ok = take_string(whole_string(s), ec);
+    clear_string();
     end_value();
     return ok;
   }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
   bool on_int64(int64_t v, json::string_view, json::error_code& ec) { return take_number(v, ec); }
   bool on_uint64(uint64_t v, json::string_view, json::error_code& ec) {
     return take_number(static_cast<int64_t>(v), ec);
@@ -187,8 +172,6 @@ class Handler {
     end_value();
     return true;
   }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
   Ctx top() const { return depth_ == 0 ? Ctx::kRoot : stack_[depth_ - 1]; }
@@ -209,18 +192,7 @@ class Handler {
   // After a member's value: the next key starts fresh.
   void end_value() {
     key_ = {};
-    key_length_ = 0;
-  }
-  void append_key(json::string_view s) {
-    if (key_length_ + s.size() <= key_buffer_.size()) {
-      std::copy(s.begin(), s.end(), key_buffer_.begin() + key_length_);
-    }
-    key_length_ += s.size();
-  }
-
-  static bool give_up(json::error_code& ec) {
-    ec = json::error::extra_data;  // any error: the caller falls back to the DOM
-    return false;
+    drop_key();
   }
 
   // The object a key of `at` opens; kSkip for objects not read; kRoot marks a key that must not
@@ -229,13 +201,9 @@ class Handler {
     switch (at) {
       case Ctx::kRoot:
         if (key_ == "usage") return Ctx::kUsage;
-        if (key_ == "error" || key_ == "x_groq") return Ctx::kRoot;  // the DOM decides
         break;
       case Ctx::kChoice:
         if (key_ == (chunk_ ? "delta" : "message")) return Ctx::kMessage;
-        break;
-      case Ctx::kMessage:
-        if (key_ == "function_call") return Ctx::kRoot;  // legacy shape: the DOM
         break;
       case Ctx::kToolCall:
         if (key_ == "function") return Ctx::kFunction;
@@ -257,7 +225,6 @@ class Handler {
         if (key_ == "model") return Slot::kModel;
         if (key_ == "created") return Slot::kCreated;
         if (key_ == "system_fingerprint") return Slot::kFingerprint;
-        if (key_ == "error") return Slot::kId;  // any error member: the DOM decides
         break;
       case Ctx::kChoice:
         if (key_ == "finish_reason") return Slot::kFinishReason;
@@ -296,7 +263,7 @@ class Handler {
   bool take_string(std::string_view v, json::error_code& ec) {
     if (depth_ == 0) return give_up(ec);  // a bare string document
     const Ctx at = top();
-    if (at == Ctx::kRoot && (key_ == "error" || (key_ == "object" && v == "error"))) {
+    if (at == Ctx::kRoot && key_ == "object" && v == "error") {
       return give_up(ec);  // an error event: the DOM classifies it
     }
     switch (slot_for(at)) {
@@ -383,10 +350,7 @@ class Handler {
   std::array<Ctx, kMaxDepth> stack_{};
   size_t depth_ = 0;
   size_t skip_ = 0;       // open values inside a skipped one (0: reading)
-  std::string_view key_;  // the member whose value comes next (in key_buffer_)
-  std::array<char, 32> key_buffer_{};
-  size_t key_length_ = 0;
-  std::string string_part_;  // a string the parser delivered in pieces
+  std::string_view key_;  // the member whose value comes next (see take_key)
 };
 
 // Runs the handler over `body`; nullopt when it gave up or the body is not one JSON object.
@@ -394,9 +358,7 @@ std::optional<Decoded> decode(std::string_view body, bool chunk) {
   json::parse_options options;
   options.max_depth = kMaxDepth;
   json::basic_parser<Handler> parser(options, chunk);
-  json::error_code ec;
-  size_t n = parser.write_some(false, body.data(), body.size(), ec);
-  if (ec || n != body.size()) return std::nullopt;
+  if (!parse_events(parser, body)) return std::nullopt;
   return std::move(parser.handler().r);
 }
 

@@ -14,84 +14,83 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Runs `io` until `done` holds or five seconds passed.
-template <typename Pred>
-bool run_until(boost::asio::io_context& io, Pred done) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    io.run_for(5ms);
-    io.restart();
+// An io_context, a sweep ticking every 10 ms on it, and entries that count how often they fired.
+struct Rig {
+  using Counter = SweepCall<std::function<void()>>;
+
+  boost::asio::io_context io;
+  Sweep sweep{io.get_executor(), 10ms};
+  int fired = 0;
+
+  std::function<void()> count() {
+    return [this] { ++fired; };
   }
-  return done();
-}
+  // Runs the sweep until something fired or five seconds passed.
+  bool run_until_fired() {
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (fired == 0 && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(5ms);
+      io.restart();
+    }
+    return fired > 0;
+  }
+};
 
 TEST(Sweep, FiresAnEntryOnceAfterItsDelay) {
-  boost::asio::io_context io;
-  Sweep sweep(io.get_executor(), 10ms);
-  int fired = 0;
+  Rig rig;
   auto start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point when;
-  auto f = [&] {
-    ++fired;
+  Rig::Counter entry([&] {
+    ++rig.fired;
     when = std::chrono::steady_clock::now();
-  };
-  SweepCall<decltype(f)> entry(f);
-  sweep.arm(entry, 30ms);
+  });
+  rig.sweep.arm(entry, 30ms);
   EXPECT_TRUE(entry.armed());
-  ASSERT_TRUE(run_until(io, [&] { return fired > 0; }));
+  ASSERT_TRUE(rig.run_until_fired());
   EXPECT_GE(when - start, 30ms);
   EXPECT_FALSE(entry.armed());
-  io.run_for(50ms);  // nothing re-fires it
-  EXPECT_EQ(fired, 1);
-  EXPECT_EQ(sweep.armed(), 0u);
+  rig.io.run_for(50ms);  // nothing re-fires it
+  EXPECT_EQ(rig.fired, 1);
+  EXPECT_EQ(rig.sweep.armed(), 0u);
 }
 
 TEST(Sweep, DisarmedAndDestroyedEntriesNeverFire) {
-  boost::asio::io_context io;
-  Sweep sweep(io.get_executor(), 10ms);
-  int fired = 0;
-  auto f = [&] { ++fired; };
-  SweepCall<decltype(f)> kept(f);
-  SweepCall<decltype(f)> disarmed(f);
-  auto destroyed = std::make_unique<SweepCall<decltype(f)>>(f);
-  sweep.arm(kept, 20ms);
-  sweep.arm(disarmed, 0ms);
-  sweep.arm(*destroyed, 0ms);
+  Rig rig;
+  Rig::Counter kept(rig.count());
+  Rig::Counter disarmed(rig.count());
+  auto destroyed = std::make_unique<Rig::Counter>(rig.count());
+  rig.sweep.arm(kept, 20ms);
+  rig.sweep.arm(disarmed, 0ms);
+  rig.sweep.arm(*destroyed, 0ms);
   disarmed.disarm();
   destroyed.reset();
-  ASSERT_TRUE(run_until(io, [&] { return fired > 0; }));
-  EXPECT_EQ(fired, 1);  // only `kept`
+  ASSERT_TRUE(rig.run_until_fired());
+  EXPECT_EQ(rig.fired, 1);  // only `kept`
 }
 
 TEST(Sweep, ReArmingMovesTheDeadline) {
-  boost::asio::io_context io;
-  Sweep sweep(io.get_executor(), 10ms);
-  int fired = 0;
-  auto f = [&] { ++fired; };
-  SweepCall<decltype(f)> entry(f);
-  sweep.arm(entry, 0ms);
-  sweep.arm(entry, 1h);  // pushed far away: the first deadline is gone
-  io.run_for(60ms);
-  EXPECT_EQ(fired, 0);
-  EXPECT_EQ(sweep.armed(), 1u);
+  Rig rig;
+  Rig::Counter entry(rig.count());
+  rig.sweep.arm(entry, 0ms);
+  rig.sweep.arm(entry, 1h);  // pushed far away: the first deadline is gone
+  rig.io.run_for(60ms);
+  EXPECT_EQ(rig.fired, 0);
+  EXPECT_EQ(rig.sweep.armed(), 1u);
 }
 
 TEST(Sweep, AnEntryFiringCanDisarmAnotherDueInTheSameTick) {
-  boost::asio::io_context io;
-  Sweep sweep(io.get_executor(), 10ms);
-  int fired = 0;
-  std::optional<SweepCall<std::function<void()>>> second;
-  auto first_fn = [&] {
-    ++fired;
+  Rig rig;
+  std::optional<Rig::Counter> second;
+  Rig::Counter first([&] {
+    ++rig.fired;
     second.reset();  // destroyed while due in this tick
-  };
-  SweepCall<decltype(first_fn)> first(first_fn);
-  second.emplace([&] { fired += 100; });
-  sweep.arm(first, 0ms);
-  sweep.arm(*second, 0ms);
-  ASSERT_TRUE(run_until(io, [&] { return fired > 0; }));
-  io.run_for(30ms);
-  EXPECT_EQ(fired, 1);
+  });
+  second.emplace([&] { rig.fired += 100; });
+  rig.sweep.arm(first, 0ms);
+  rig.sweep.arm(*second, 0ms);
+  ASSERT_TRUE(rig.run_until_fired());
+  rig.io.run_for(30ms);
+  EXPECT_EQ(rig.fired, 1);
 }
 
 }  // namespace
