@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config ccache git curl
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev
   libcurl4-openssl-dev zlib1g-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsqlite3-dev
-  libgtest-dev nodejs npm
+  libmimalloc-dev libgtest-dev nodejs npm
   # Storage tests: a real ClickHouse (scripts/clickhouse-test-server.sh) and the sqlite3 shell.
   clickhouse-server clickhouse-client sqlite3
 )

@@ -14,6 +14,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/heap.h"
 #include "app/options.h"
 #include "common/log.h"
 #include "common/memory_trim.h"
@@ -107,8 +108,11 @@ class RecorderHealth final : public http::HealthSource {
 
 // Blocks until SIGTERM or SIGINT arrives. Once a second it lets the trimmer see the open
 // connections, so the memory a burst of streams used goes back to the OS after they end.
-int wait_for_signal(const sigset_t& signals, const http::Server& server) {
-  MemoryTrimmer trimmer;
+int wait_for_signal(const sigset_t& signals, http::Server& server) {
+  MemoryTrimmer trimmer({}, [&server] {
+    heap::release_thread_memory();
+    server.post_to_workers(heap::release_thread_memory);
+  });
   const timespec tick{.tv_sec = 1, .tv_nsec = 0};
   for (;;) {
     int sig = sigtimedwait(&signals, nullptr, &tick);

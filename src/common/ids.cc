@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <random>
 
 namespace sb::ids {
@@ -31,6 +32,19 @@ struct Rng {
   }
 };
 
+// "00" to "ff": one table read a byte.
+struct HexPairs {
+  char digits[256][2];
+  constexpr HexPairs() : digits() {
+    constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 256; ++i) {
+      digits[i][0] = kHex[i >> 4];
+      digits[i][1] = kHex[i & 0x0f];
+    }
+  }
+};
+constexpr HexPairs kHexPairs;
+
 Rng& rng() {
   thread_local Rng gen;
   return gen;
@@ -50,13 +64,12 @@ std::string uuid_v7() {
   b[7] = static_cast<unsigned char>(r1 >> 8);
   b[8] = static_cast<unsigned char>(0x80 | ((r1 >> 16) & 0x3f));
   for (int i = 9; i < 16; ++i) b[i] = static_cast<unsigned char>(r2 >> (8 * (i - 9)));
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out(36, '-');
   char* p = out.data();
+  // Bytes 0-3, 4-5, 6-7, 8-9 and 10-15 are the five groups; the dashes are already there.
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) ++p;  // the dash is already there
-    *p++ = kHex[b[i] >> 4];
-    *p++ = kHex[b[i] & 0x0f];
+    std::memcpy(p, kHexPairs.digits[b[i]], 2);
+    p += (i == 3 || i == 5 || i == 7 || i == 9) ? 3 : 2;
   }
   return out;
 }

@@ -152,6 +152,10 @@ void Server::start() {
   }
 }
 
+void Server::post_to_workers(const std::function<void()>& fn) {
+  for (auto& w : workers_) net::post(w->io, fn);
+}
+
 void Server::drain_and_stop() {
   draining_ = true;
   for (auto& w : workers_) {

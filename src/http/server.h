@@ -41,6 +41,9 @@ class Server {
   // idle keep-alive connections, then stops the workers. Blocks until they have stopped.
   void drain_and_stop();
 
+  // Runs `fn` once on each worker's thread, between requests; returns without waiting.
+  void post_to_workers(const std::function<void()>& fn);
+
   size_t open_connections() const { return connections_.load(std::memory_order_relaxed); }
   size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   size_t open_streams() const { return streams_.load(std::memory_order_relaxed); }  // SSE

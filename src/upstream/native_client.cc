@@ -364,14 +364,13 @@ std::optional<std::string> request_head(const PlainUrl& url, const OutboundReque
   for (const auto& [name, value] : request.headers) {
     if (!is_token(name) || !is_header_value(value)) return std::nullopt;
     // The framing is ours: one Content-Length for the body we send.
-    if (strcasecmp(name.c_str(), "content-length") == 0 ||
-        strcasecmp(name.c_str(), "transfer-encoding") == 0 ||
-        strcasecmp(name.c_str(), "expect") == 0) {
+    if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+        iequals(name, "expect")) {
       continue;
     }
-    host = host || strcasecmp(name.c_str(), "host") == 0;
-    agent = agent || strcasecmp(name.c_str(), "user-agent") == 0;
-    encoding = encoding || strcasecmp(name.c_str(), "accept-encoding") == 0;
+    host = host || iequals(name, "host");
+    agent = agent || iequals(name, "user-agent");
+    encoding = encoding || iequals(name, "accept-encoding");
     head.append(name).append(": ").append(value).append("\r\n");
   }
   if (!host) head.append("Host: ").append(url.host_header).append("\r\n");

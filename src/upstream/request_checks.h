@@ -5,7 +5,6 @@
 
 #include <strings.h>
 
-#include <algorithm>
 #include <string_view>
 
 namespace sb::upstream::detail {
@@ -14,16 +13,34 @@ inline bool has_prefix_icase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
 }
 
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// RFC 9110 tchar: visible ASCII except the delimiters.
+struct TokenChars {
+  bool allowed[256];
+  constexpr TokenChars() : allowed() {
+    for (int c = 0x21; c < 0x7f; ++c) allowed[c] = true;
+    for (char c : std::string_view("\"(),/:;<=>?@[\\]{}"))
+      allowed[static_cast<unsigned char>(c)] = false;
+  }
+};
+inline constexpr TokenChars kTokenChars;
+
 inline bool is_token(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return c > 0x20 && c < 0x7f && c != ':' && c != '(' && c != ')' && c != ',' && c != '/' &&
-           c != ';' && c != '<' && c != '>' && c != '=' && c != '?' && c != '@' && c != '[' &&
-           c != '\\' && c != ']' && c != '{' && c != '}' && c != '"';
-  });
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!kTokenChars.allowed[static_cast<unsigned char>(c)]) return false;
+  }
+  return true;
 }
 
 inline bool is_header_value(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
 }
 
 }  // namespace sb::upstream::detail
