@@ -77,9 +77,9 @@ struct Exchange::Watch {
   std::function<void()> on_gone;
 };
 
-Exchange::Exchange(beast::tcp_stream& stream, Request& request, bool close_after, Sweep& sweep,
+Exchange::Exchange(net::ip::tcp::socket& socket, Request& request, bool close_after, Sweep& sweep,
                    std::atomic<size_t>* open_streams)
-    : stream_(stream),
+    : socket_(socket),
       sweep_(sweep),
       request_(request),
       keep_alive_(request.keep_alive() && !close_after),
@@ -106,7 +106,7 @@ net::awaitable<void> Exchange::reply(unsigned status, std::string body, ReplyHea
 }
 
 net::awaitable<void> Exchange::send(net::const_buffer first, net::const_buffer second) {
-  auto& socket = stream_.socket();
+  auto& socket = socket_;
   boost::system::error_code ec;
   std::array<net::const_buffer, 2> buffers{first, second};
   size_t n = socket.write_some(buffers, ec);  // the session made the socket non-blocking
@@ -127,7 +127,7 @@ net::awaitable<void> Exchange::send(net::const_buffer first, net::const_buffer s
   };
   SweepCall<decltype(cut)> deadline(cut);
   sweep_.arm(deadline, kWriteTimeout);
-  auto [write_ec, written] = co_await net::async_write(stream_, buffers, kUseTuple);
+  auto [write_ec, written] = co_await net::async_write(socket_, buffers, kUseTuple);
   if (write_ec || timed_out) broken_ = true;
 }
 
@@ -189,15 +189,14 @@ void Exchange::start_watch() {
   // A one-byte peek (one recv that finds nothing), not async_wait, which costs an epoll_ctl every
   // time. Data means a pipelined request (left unread); end of stream or an error means the peer
   // is gone.
-  stream_.socket().async_receive(net::buffer(&watch_->peek, 1), net::socket_base::message_peek,
-                                 [watch = watch_](boost::system::error_code ec, size_t n) {
-                                   if (!watch->active || ec == net::error::operation_aborted)
-                                     return;
-                                   if (!ec && n > 0) return;
-                                   watch->gone = true;
-                                   watch->active = false;
-                                   if (watch->on_gone) watch->on_gone();
-                                 });
+  socket_.async_receive(net::buffer(&watch_->peek, 1), net::socket_base::message_peek,
+                        [watch = watch_](boost::system::error_code ec, size_t n) {
+                          if (!watch->active || ec == net::error::operation_aborted) return;
+                          if (!ec && n > 0) return;
+                          watch->gone = true;
+                          watch->active = false;
+                          if (watch->on_gone) watch->on_gone();
+                        });
 }
 
 void Exchange::unwatch() {
@@ -207,7 +206,7 @@ void Exchange::unwatch() {
   if (watch_->active) {
     watch_->active = false;
     boost::system::error_code ignored;
-    stream_.socket().cancel(ignored);
+    socket_.cancel(ignored);
   }
   if (watch_->gone) broken_ = true;
   watch_.reset();

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -49,7 +49,7 @@ class Exchange {
  public:
   // `sweep` (the worker's) carries the write deadline and delays the disconnect watch.
   // `open_streams` (optional) counts this exchange while it is an SSE stream (a metrics gauge).
-  Exchange(boost::beast::tcp_stream& stream, Request& request, bool close_after, Sweep& sweep,
+  Exchange(boost::asio::ip::tcp::socket& socket, Request& request, bool close_after, Sweep& sweep,
            std::atomic<size_t>* open_streams = nullptr);
   ~Exchange();
   Exchange(const Exchange&) = delete;
@@ -107,7 +107,7 @@ class Exchange {
   boost::asio::awaitable<void> send(boost::asio::const_buffer first,
                                     boost::asio::const_buffer second = {});
 
-  boost::beast::tcp_stream& stream_;
+  boost::asio::ip::tcp::socket& socket_;
   Sweep& sweep_;
   Request& request_;
   bool keep_alive_;

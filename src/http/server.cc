@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <list>
 #include <optional>
@@ -14,10 +15,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 
 namespace sb::http {
 
@@ -40,7 +39,7 @@ struct Server::Worker {
   tcp::acceptor acceptor{io};
   std::unique_ptr<Router> router;
   // Sessions waiting for their next request; closed at drain. Only touched on this worker's thread.
-  std::list<beast::tcp_stream*> idle;
+  std::list<tcp::socket*> idle;
 
   explicit Worker(Server& s) : server(s) {}
 
@@ -49,16 +48,16 @@ struct Server::Worker {
   // The next request on the connection, or nothing when it should close (a malformed, oversized
   // or late request was answered here). Its own coroutine so the parser is gone before the
   // request is served: a session frame lives as long as its stream.
-  net::awaitable<std::optional<Request>> read_request(beast::tcp_stream& stream,
+  net::awaitable<std::optional<Request>> read_request(tcp::socket& socket,
                                                       beast::flat_buffer& buffer, bool first);
 };
 
 namespace {
 
 // Error replies outside a handler. The error is owned here (by value), so it outlives the write.
-net::awaitable<void> reply_error(beast::tcp_stream& stream, Sweep& sweep, Error error) {
+net::awaitable<void> reply_error(tcp::socket& socket, Sweep& sweep, Error error) {
   Request empty;
-  Exchange ex(stream, empty, true, sweep);
+  Exchange ex(socket, empty, true, sweep);
   co_await ex.reply_error(error);
 }
 
@@ -162,7 +161,7 @@ void Server::drain_and_stop() {
     net::post(w->io, [worker = w.get()] {
       boost::system::error_code ignored;
       worker->acceptor.close(ignored);
-      for (auto* s : worker->idle) s->socket().close(ignored);
+      for (auto* s : worker->idle) s->close(ignored);
     });
   }
   auto deadline = std::chrono::steady_clock::now() + options_.limits.drain_timeout;
@@ -208,14 +207,12 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
   // Replies are first written without waiting (Exchange::send); Asio needs this flag anyway for
   // its asynchronous operations, so it costs no extra system call.
   socket.non_blocking(true, ignored);
-  // Deadlines come from the worker's sweep; the stream's own timers stay unarmed.
-  beast::tcp_stream stream(std::move(socket));
   if (server.connections_.load(std::memory_order_relaxed) >
       server.options_.limits.max_connections) {
     // Over the limit: one clear answer, then close.
-    co_await reply_error(stream, sweep,
+    co_await reply_error(socket, sweep,
                          make_error(ErrorCode::kOverloaded, "too many open connections"));
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
     co_return;
   }
   // Requests are served in this frame (no nested per-request coroutine): it stays alive for every
@@ -224,14 +221,14 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
   bool first = true;
   try {
     for (;;) {
-      std::optional<Request> req = co_await read_request(stream, buffer, first);
+      std::optional<Request> req = co_await read_request(socket, buffer, first);
       if (!req) break;
       first = false;
       // Nothing pipelined behind the request (the usual case): give the read buffer back while
       // it is served; a stream can last minutes. The next read allocates a fresh one.
       if (buffer.size() == 0) buffer.shrink_to_fit();
       server.in_flight_.fetch_add(1, std::memory_order_relaxed);
-      Exchange ex(stream, *req, server.draining_.load(std::memory_order_relaxed), sweep,
+      Exchange ex(socket, *req, server.draining_.load(std::memory_order_relaxed), sweep,
                   &server.streams_);
       bool failed = false;
       try {
@@ -250,56 +247,93 @@ net::awaitable<void> Server::Worker::session(tcp::socket socket) {
     // Last-resort net for the connection (STYLE.md): a stray exception must not kill the worker.
     spdlog::error("connection error: {}", e.what());
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-net::awaitable<std::optional<Request>> Server::Worker::read_request(beast::tcp_stream& stream,
+// Reads straight from the socket into `buffer` and feeds Beast's parser, without Beast's
+// composed read operations: a request that arrives in one segment costs one receive and no
+// extra trip through the scheduler. Mirrors http::async_read: the parser sees every buffered
+// byte (it enforces the header and body limits), end of stream before any byte is
+// end_of_stream, and after some is the parser's put_eof verdict.
+net::awaitable<std::optional<Request>> Server::Worker::read_request(tcp::socket& socket,
                                                                     beast::flat_buffer& buffer,
                                                                     bool first) {
   const auto& limits = server.options_.limits;
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(limits.max_header_bytes);
   parser.body_limit(limits.max_body_bytes);
+  parser.eager(true);
 
   // A deadline cancels the read (the socket stays open, so a partial request still gets its 408).
   bool timed_out = false;
-  auto expire = [&stream, &timed_out] {
+  auto expire = [&socket, &timed_out] {
     timed_out = true;
     boost::system::error_code ignored;
-    stream.socket().cancel(ignored);
+    socket.cancel(ignored);
   };
   SweepCall<decltype(expire)> deadline(expire);
   // Waiting for the next request on a kept-alive connection: idle timeout, closable at drain.
-  idle.push_front(&stream);
-  auto idle_it = idle.begin();
-  sweep.arm(deadline, first ? limits.read_timeout : limits.idle_timeout);
-  auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
-  idle.erase(idle_it);
-  if (!ec && !parser.is_done()) {
+  // From its first byte on, the request has the read timeout.
+  idle.push_front(&socket);
+  std::optional<std::list<tcp::socket*>::iterator> idle_it = idle.begin();
+  auto leave_idle = [&] {
+    if (!idle_it) return;
+    idle.erase(*idle_it);
+    idle_it.reset();
     sweep.arm(deadline, limits.read_timeout);
-    std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+  };
+  sweep.arm(deadline, first ? limits.read_timeout : limits.idle_timeout);
+  boost::system::error_code ec;
+  for (;;) {
+    if (buffer.size() > 0) {
+      leave_idle();
+      size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+      } else if (ec || parser.is_done()) {
+        break;
+      }
+    }
+    size_t room = std::clamp<size_t>(buffer.capacity() - buffer.size(), 4096, 65536);
+    auto [read_ec, n] = co_await socket.async_read_some(buffer.prepare(room), kUseTuple);
+    buffer.commit(n);
+    if (read_ec == net::error::eof) {
+      if (parser.got_some()) {
+        parser.put_eof(ec);
+        if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+      } else {
+        ec = bhttp::error::end_of_stream;
+      }
+      break;
+    }
+    if (read_ec) {
+      ec = read_ec;
+      break;
+    }
   }
+  if (idle_it) idle.erase(*idle_it);
   deadline.disarm();
   if (timed_out) ec = beast::error::timeout;
   if (!ec) co_return parser.release();
   if (ec == bhttp::error::body_limit) {
     co_await reply_error(
-        stream, sweep,
+        socket, sweep,
         make_error(ErrorCode::kBodyTooLarge,
                    "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"));
   } else if (ec == bhttp::error::header_limit) {
     co_await reply_error(
-        stream, sweep,
+        socket, sweep,
         make_error(ErrorCode::kHeaderTooLarge,
                    "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes"));
   } else if (ec == beast::error::timeout && buffer.size() > 0) {
-    co_await reply_error(stream, sweep,
+    co_await reply_error(socket, sweep,
                          make_error(ErrorCode::kRequestTimeout, "request not received in time"));
   } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
              ec != net::error::eof && ec != net::error::connection_reset &&
              ec != net::error::operation_aborted && ec != net::error::bad_descriptor) {
     co_await reply_error(
-        stream, sweep,
+        socket, sweep,
         make_error(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()));
   }
   co_return std::nullopt;

@@ -122,13 +122,8 @@ class Handler : public JsonEventHandler {
     return true;
   }
 
-  bool on_key_part(json::string_view s, size_t, json::error_code&) {
-    append_key(s);
-    return true;
-  }
   bool on_key(json::string_view s, size_t, json::error_code& ec) {
-    append_key(s);
-    std::string_view k = take_key();
+    std::string_view k(s.data(), s.size());
     const Ctx c = top();
     if (c == Ctx::kRoot) {
       key_ = top_key(k);
@@ -143,14 +138,8 @@ class Handler : public JsonEventHandler {
     return k != "include_usage" ? give_up(ec) : see(stream_options_seen_, 0, ec);
   }
 
-  bool on_string_part(json::string_view s, size_t, json::error_code&) {
-    append_string_part(s);
-    return true;
-  }
   bool on_string(json::string_view s, size_t, json::error_code& ec) {
-    bool ok = take_string(whole_string(s));
-    clear_string();
-    return ok || give_up(ec);
+    return take_string(std::string_view(s.data(), s.size())) || give_up(ec);
   }
 
   bool on_int64(int64_t v, json::string_view, json::error_code& ec) {
@@ -320,11 +309,9 @@ class Handler : public JsonEventHandler {
 }  // namespace
 
 std::optional<ChatRequest> decode_common_request(std::string_view body) {
-  json::parse_options options;
-  options.max_depth = 4;
-  json::basic_parser<Handler> parser(options);
-  if (!parse_events(parser, body) || !parser.handler().complete) return std::nullopt;
-  return std::move(parser.handler().r);
+  Handler handler;
+  if (!json_scan::scan(body, handler, 4) || !handler.complete) return std::nullopt;
+  return std::move(handler.r);
 }
 
 }  // namespace sb::api::openai

@@ -127,27 +127,17 @@ class Handler : public JsonEventHandler {
   }
   bool on_array_end(size_t, json::error_code&) { return pop(); }
 
-  bool on_key_part(json::string_view s, size_t, json::error_code&) {
-    if (skip_ == 0) append_key(s);
-    return true;
-  }
   bool on_key(json::string_view s, size_t, json::error_code& ec) {
     if (skip_ > 0) return true;
-    append_key(s);
-    key_ = take_key();
+    key_ = keep_key(s);
     // A 200 carrying an error, Groq's usage and the legacy function_call: the DOM decides.
     if (depth_ == 1 && (key_ == "error" || key_ == "x_groq")) return give_up(ec);
     if (top() == Ctx::kMessage && key_ == "function_call") return give_up(ec);
     return true;
   }
-  bool on_string_part(json::string_view s, size_t, json::error_code&) {
-    if (skip_ == 0) append_string_part(s);
-    return true;
-  }
   bool on_string(json::string_view s, size_t, json::error_code& ec) {
     if (skip_ > 0) return true;
-    bool ok = take_string(whole_string(s), ec);
-    clear_string();
+    bool ok = take_string(std::string_view(s.data(), s.size()), ec);
     end_value();
     return ok;
   }
@@ -190,10 +180,7 @@ class Handler : public JsonEventHandler {
     return true;
   }
   // After a member's value: the next key starts fresh.
-  void end_value() {
-    key_ = {};
-    drop_key();
-  }
+  void end_value() { key_ = {}; }
 
   // The object a key of `at` opens; kSkip for objects not read; kRoot marks a key that must not
   // hold an object.
@@ -350,16 +337,14 @@ class Handler : public JsonEventHandler {
   std::array<Ctx, kMaxDepth> stack_{};
   size_t depth_ = 0;
   size_t skip_ = 0;       // open values inside a skipped one (0: reading)
-  std::string_view key_;  // the member whose value comes next (see take_key)
+  std::string_view key_;  // the member whose value comes next (see keep_key)
 };
 
 // Runs the handler over `body`; nullopt when it gave up or the body is not one JSON object.
 std::optional<Decoded> decode(std::string_view body, bool chunk) {
-  json::parse_options options;
-  options.max_depth = kMaxDepth;
-  json::basic_parser<Handler> parser(options, chunk);
-  if (!parse_events(parser, body)) return std::nullopt;
-  return std::move(parser.handler().r);
+  Handler handler(chunk);
+  if (!json_scan::scan(body, handler, kMaxDepth)) return std::nullopt;
+  return std::move(handler.r);
 }
 
 }  // namespace
