@@ -59,18 +59,20 @@ std::string uuid_v7() {
   uint64_t r1 = rng().next();
   uint64_t r2 = rng().next();
   unsigned char b[16];
+#pragma GCC unroll 16
   for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
   b[6] = static_cast<unsigned char>(0x70 | (r1 & 0x0f));
   b[7] = static_cast<unsigned char>(r1 >> 8);
   b[8] = static_cast<unsigned char>(0x80 | ((r1 >> 16) & 0x3f));
+#pragma GCC unroll 16
   for (int i = 9; i < 16; ++i) b[i] = static_cast<unsigned char>(r2 >> (8 * (i - 9)));
+  // Where each byte's two digits go: the groups are bytes 0-3, 4-5, 6-7, 8-9 and 10-15, and the
+  // dashes between them are already in place.
+  static constexpr unsigned char kAt[16] = {0,  2,  4,  6,  9,  11, 14, 16,
+                                            19, 21, 24, 26, 28, 30, 32, 34};
   std::string out(36, '-');
-  char* p = out.data();
-  // Bytes 0-3, 4-5, 6-7, 8-9 and 10-15 are the five groups; the dashes are already there.
-  for (int i = 0; i < 16; ++i) {
-    std::memcpy(p, kHexPairs.digits[b[i]], 2);
-    p += (i == 3 || i == 5 || i == 7 || i == 9) ? 3 : 2;
-  }
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) std::memcpy(out.data() + kAt[i], kHexPairs.digits[b[i]], 2);
   return out;
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 
-// Gives freed heap memory back to the OS once load has dropped. glibc keeps what a burst of
-// connections freed inside its per-thread arenas (only the top of a heap is returned on free), so
-// after 5,000 streams end the process would keep their ~200 MB; malloc_trim(0) releases the free
-// pages anywhere in every arena. Called from the main thread about once a second.
+// Gives freed heap memory back to the OS once load has dropped. Allocators keep what a burst of
+// connections freed for reuse (glibc in its per-thread arenas, mimalloc in per-thread pages), so
+// after 5,000 streams end the process would keep their ~100-200 MB. Called from the main thread
+// about once a second; the gateway passes its allocator's release (app/heap.h), and the default
+// is glibc's malloc_trim(0).
 
 #include <cstddef>
 #include <functional>
