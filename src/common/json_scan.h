@@ -146,14 +146,8 @@ class Scanner {
 
   bool object(size_t depth) {
     if (depth > max_depth_ || !h_.on_object_begin(ec_)) return false;
-    ++p_;
-    skip_space();
-    size_t members = 0;
-    if (p_ != end_ && *p_ == '}') {
-      ++p_;
-      return h_.on_object_end(members, ec_);
-    }
-    for (;;) {
+    if (opens_empty('}')) return h_.on_object_end(0, ec_);
+    for (size_t members = 1;; ++members) {
       if (p_ == end_ || *p_ != '"') return false;
       std::string_view key;
       if (!string(key) || !h_.on_key(view(key), key.size(), ec_)) return false;
@@ -162,41 +156,45 @@ class Scanner {
       ++p_;
       skip_space();
       if (!value(depth)) return false;
-      ++members;
-      skip_space();
-      if (p_ == end_) return false;
-      if (*p_ == '}') {
-        ++p_;
-        return h_.on_object_end(members, ec_);
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      skip_space();
+      Next next = after_value('}');
+      if (next == Next::kClosed) return h_.on_object_end(members, ec_);
+      if (next == Next::kBad) return false;
     }
   }
 
   bool array(size_t depth) {
     if (depth > max_depth_ || !h_.on_array_begin(ec_)) return false;
+    if (opens_empty(']')) return h_.on_array_end(0, ec_);
+    for (size_t items = 1;; ++items) {
+      if (!value(depth)) return false;
+      Next next = after_value(']');
+      if (next == Next::kClosed) return h_.on_array_end(items, ec_);
+      if (next == Next::kBad) return false;
+    }
+  }
+
+  // At '{' or '[': steps in; true (and past `close`) when the container is empty.
+  bool opens_empty(char close) {
     ++p_;
     skip_space();
-    size_t items = 0;
-    if (p_ != end_ && *p_ == ']') {
+    if (p_ == end_ || *p_ != close) return false;
+    ++p_;
+    return true;
+  }
+
+  enum class Next { kMore, kClosed, kBad };
+  // After a member or item: `close` ends the container, a comma means another follows.
+  Next after_value(char close) {
+    skip_space();
+    if (p_ == end_) return Next::kBad;
+    if (*p_ == close) {
       ++p_;
-      return h_.on_array_end(items, ec_);
+      return Next::kClosed;
     }
-    for (;;) {
-      if (!value(depth)) return false;
-      ++items;
-      skip_space();
-      if (p_ == end_) return false;
-      if (*p_ == ']') {
-        ++p_;
-        return h_.on_array_end(items, ec_);
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      skip_space();
-    }
+    if (*p_ != ',') return Next::kBad;
+    ++p_;
+    skip_space();
+    return Next::kMore;
   }
 
   // At the opening quote. `out` views the body, or the decoded buffer when escaped.

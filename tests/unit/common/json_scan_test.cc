@@ -42,28 +42,22 @@ struct Recorder {
   bool on_object_end(size_t n, json::error_code&) { return add("}", std::to_string(n)); }
   bool on_array_begin(json::error_code&) { return add("["); }
   bool on_array_end(size_t n, json::error_code&) { return add("]", std::to_string(n)); }
-  bool on_key_part(json::string_view s, size_t, json::error_code&) {
+  bool piece(json::string_view s) {
     part.append(s.data(), s.size());
     return true;
   }
-  bool on_key(json::string_view s, size_t n, json::error_code&) {
-    part.append(s.data(), s.size());
+  // The last piece of a key or string whose pieces total `n` bytes.
+  bool whole(std::string_view tag, json::string_view s, size_t n) {
+    piece(s);
     EXPECT_EQ(n, part.size());
-    add("K", part);
+    add(tag, part);
     part.clear();
     return true;
   }
-  bool on_string_part(json::string_view s, size_t, json::error_code&) {
-    part.append(s.data(), s.size());
-    return true;
-  }
-  bool on_string(json::string_view s, size_t n, json::error_code&) {
-    part.append(s.data(), s.size());
-    EXPECT_EQ(n, part.size());
-    add("S", part);
-    part.clear();
-    return true;
-  }
+  bool on_key_part(json::string_view s, size_t, json::error_code&) { return piece(s); }
+  bool on_key(json::string_view s, size_t n, json::error_code&) { return whole("K", s, n); }
+  bool on_string_part(json::string_view s, size_t, json::error_code&) { return piece(s); }
+  bool on_string(json::string_view s, size_t n, json::error_code&) { return whole("S", s, n); }
   bool on_number_part(json::string_view, json::error_code&) { return true; }
   bool on_int64(int64_t v, json::string_view, json::error_code&) {
     return add("I", std::to_string(v));
