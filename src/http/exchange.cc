@@ -162,7 +162,12 @@ net::awaitable<bool> Exchange::flush() {
   if (pending_.empty()) co_return true;
   co_await send(net::buffer(pending_));
   pending_.clear();
-  if (pending_.capacity() > kMaxIdleQueue) pending_.shrink_to_fit();
+  if (pending_.capacity() > kMaxIdleQueue) {
+    // A fast stream's next batch is likely large too: keep the bound's worth, not nothing, so it
+    // grows from there instead of from empty.
+    std::string().swap(pending_);
+    pending_.reserve(kMaxIdleQueue);
+  }
   co_return !broken_;
 }
 
