@@ -257,14 +257,14 @@ class Handler : public JsonEventHandler {
       case Slot::kNone:
         if (at == Ctx::kChoices || at == Ctx::kToolCalls) return give_up(ec);
         return true;
-      case Slot::kId:
-        r.id.assign(v);
+      case Slot::kId:  // a stream chunk's id and fingerprint are not passed on: not copied
+        if (!chunk_) r.id.assign(v);
         return true;
       case Slot::kModel:
         r.model.assign(v);
         return true;
       case Slot::kFingerprint:
-        r.system_fingerprint.assign(v);
+        if (!chunk_) r.system_fingerprint.assign(v);
         return true;
       case Slot::kFinishReason:
         r.finish_reason = map_finish_reason(v);
