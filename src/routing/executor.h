@@ -74,7 +74,8 @@ class StreamSink {
  public:
   virtual ~StreamSink() = default;
   virtual boost::asio::awaitable<bool> begin(const Candidate& candidate) = 0;
-  virtual boost::asio::awaitable<bool> send(const api::StreamChunk& chunk) = 0;
+  // Queues one event (written by the next flush); false once the client is gone.
+  virtual bool send(const api::StreamChunk& chunk) = 0;
   virtual boost::asio::awaitable<bool> flush() = 0;
   virtual boost::asio::awaitable<void> finish() = 0;                  // clean end ([DONE])
   virtual boost::asio::awaitable<void> fail(const Error& error) = 0;  // before or after begin()

@@ -30,36 +30,44 @@ struct Relay {
   bool sent_other = false;  // reasoning or tool calls were sent (not continuable as prefill)
   std::vector<api::StreamChunk> held;  // events before the first payload (role, early usage)
 
-  boost::asio::awaitable<void> push(const Candidate& c, api::StreamChunk& chunk) {
+  // Takes one decoded event without waiting, unless it is the first with a payload: then it
+  // returns false and the caller awaits open(), which sends the stream's head first.
+  bool push(api::StreamChunk& chunk) {
     if (chunk.usage) outcome.usage = chunk.usage;
     if (chunk.finish_reason != api::FinishReason::kNone)
       outcome.finish_reason = chunk.finish_reason;
     if (continuing) chunk.role = false;
-    if (!begun) {
-      if (!chunk.has_payload()) {
-        held.push_back(std::move(chunk));
-        co_return;
-      }
-      begun = true;
-      outcome.ttft = since(request_start);
-      bool opened = co_await sink.begin(c);
-      if (!opened) {
+    if (begun) {
+      deliver(chunk);
+      return true;
+    }
+    if (chunk.has_payload()) return false;
+    held.push_back(std::move(chunk));
+    return true;
+  }
+
+  boost::asio::awaitable<void> open(const Candidate& c, api::StreamChunk& first) {
+    begun = true;
+    outcome.ttft = since(request_start);
+    bool opened = co_await sink.begin(c);
+    if (!opened) {
+      client_gone = true;
+      co_return;
+    }
+    for (auto& h : held) {
+      if (!sink.send(h)) {
         client_gone = true;
         co_return;
       }
-      for (auto& h : held) {
-        bool sent = co_await sink.send(h);
-        if (!sent) {
-          client_gone = true;
-          co_return;
-        }
-      }
-      held.clear();
     }
+    held.clear();
+    deliver(first);
+  }
+
+  void deliver(const api::StreamChunk& chunk) {
     sent_text += chunk.text;
     if (!chunk.reasoning.empty() || !chunk.tool_calls.empty()) sent_other = true;
-    bool sent = co_await sink.send(chunk);
-    if (!sent) client_gone = true;
+    if (!sink.send(chunk)) client_gone = true;
   }
 
   // After a batch of events: one write for all of them.
@@ -179,7 +187,7 @@ boost::asio::awaitable<AttemptEnd> Executor::attempt_stream(const Candidate& c,
     for (auto& chunk : chunks) {
       if (relay.client_gone) break;
       if (chunk.has_payload()) produced = true;
-      co_await relay.push(c, chunk);
+      if (!relay.push(chunk)) co_await relay.open(c, chunk);
     }
     co_await relay.flush();
     if (!fed) {

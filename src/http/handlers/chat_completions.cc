@@ -34,11 +34,11 @@ class OpenAISseSink final : public routing::StreamSink {
                      include_usage_);
     co_return co_await ex_.begin_stream(identity_headers(ids_, &c));
   }
-  net::awaitable<bool> send(const api::StreamChunk& chunk) override {
+  bool send(const api::StreamChunk& chunk) override {
     collected_.add(chunk);
     buffer_.clear();
     encoder_->encode(chunk, buffer_);
-    co_return ex_.queue(buffer_);
+    return ex_.queue(buffer_);
   }
   net::awaitable<bool> flush() override { co_return co_await ex_.flush(); }
   net::awaitable<void> finish() override {
