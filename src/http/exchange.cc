@@ -106,10 +106,9 @@ net::awaitable<void> Exchange::reply(unsigned status, std::string body, ReplyHea
 }
 
 net::awaitable<void> Exchange::send(net::const_buffer first, net::const_buffer second) {
-  auto& socket = socket_;
   boost::system::error_code ec;
   std::array<net::const_buffer, 2> buffers{first, second};
-  size_t n = socket.write_some(buffers, ec);  // the session made the socket non-blocking
+  size_t n = socket_.write_some(buffers, ec);  // the session made the socket non-blocking
   if (ec && ec != net::error::would_block && ec != net::error::try_again) {
     broken_ = true;
     co_return;
@@ -119,16 +118,10 @@ net::awaitable<void> Exchange::send(net::const_buffer first, net::const_buffer s
   // The rest when the client reads; a client that stops reading for kWriteTimeout is cut.
   buffers[0] += std::min(n, first.size());
   buffers[1] += n > first.size() ? n - first.size() : 0;
-  bool timed_out = false;
-  auto cut = [&socket, &timed_out] {
-    timed_out = true;
-    boost::system::error_code ignored;
-    socket.cancel(ignored);
-  };
-  SweepCall<decltype(cut)> deadline(cut);
+  SocketDeadline deadline(socket_);
   sweep_.arm(deadline, kWriteTimeout);
   auto [write_ec, written] = co_await net::async_write(socket_, buffers, kUseTuple);
-  if (write_ec || timed_out) broken_ = true;
+  if (write_ec || deadline.timed_out()) broken_ = true;
 }
 
 net::awaitable<void> Exchange::reply_error(const Error& error, ReplyHeaders headers) {

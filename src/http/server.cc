@@ -265,13 +265,7 @@ net::awaitable<std::optional<Request>> Server::Worker::read_request(tcp::socket&
   parser.eager(true);
 
   // A deadline cancels the read (the socket stays open, so a partial request still gets its 408).
-  bool timed_out = false;
-  auto expire = [&socket, &timed_out] {
-    timed_out = true;
-    boost::system::error_code ignored;
-    socket.cancel(ignored);
-  };
-  SweepCall<decltype(expire)> deadline(expire);
+  SocketDeadline deadline(socket);
   // Waiting for the next request on a kept-alive connection: idle timeout, closable at drain.
   // From its first byte on, the request has the read timeout.
   idle.push_front(&socket);
@@ -314,7 +308,7 @@ net::awaitable<std::optional<Request>> Server::Worker::read_request(tcp::socket&
   }
   if (idle_it) idle.erase(*idle_it);
   deadline.disarm();
-  if (timed_out) ec = beast::error::timeout;
+  if (deadline.timed_out()) ec = beast::error::timeout;
   if (!ec) co_return parser.release();
   if (ec == bhttp::error::body_limit) {
     co_await reply_error(

@@ -13,6 +13,7 @@
 #include <chrono>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
 
@@ -65,15 +66,21 @@ class Sweep {
   bool scheduled_ = false;
 };
 
-// An entry that runs a callable (a lambda capturing what it needs).
-template <typename F>
-class SweepCall final : public Sweep::Entry {
+// The deadline of a read or write on `socket`: when it fires, the socket's pending operations
+// are cancelled (the socket stays open, so a reply can still go out) and timed_out() says so.
+class SocketDeadline final : public Sweep::Entry {
  public:
-  explicit SweepCall(F f) : f_(std::move(f)) {}
+  explicit SocketDeadline(boost::asio::ip::tcp::socket& socket) : socket_(socket) {}
+  bool timed_out() const { return timed_out_; }
 
  private:
-  void fire() override { f_(); }
-  F f_;
+  void fire() override {
+    timed_out_ = true;
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  }
+  boost::asio::ip::tcp::socket& socket_;
+  bool timed_out_ = false;
 };
 
 }  // namespace sb::http

@@ -14,10 +14,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// An entry that runs a function when it fires.
+class Counter final : public Sweep::Entry {
+ public:
+  explicit Counter(std::function<void()> f) : f_(std::move(f)) {}
+
+ private:
+  void fire() override { f_(); }
+  std::function<void()> f_;
+};
+
 // An io_context, a sweep ticking every 10 ms on it, and entries that count how often they fired.
 struct Rig {
-  using Counter = SweepCall<std::function<void()>>;
-
   boost::asio::io_context io;
   Sweep sweep{io.get_executor(), 10ms};
   int fired = 0;
@@ -40,7 +48,7 @@ TEST(Sweep, FiresAnEntryOnceAfterItsDelay) {
   Rig rig;
   auto start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point when;
-  Rig::Counter entry([&] {
+  Counter entry([&] {
     ++rig.fired;
     when = std::chrono::steady_clock::now();
   });
@@ -56,9 +64,9 @@ TEST(Sweep, FiresAnEntryOnceAfterItsDelay) {
 
 TEST(Sweep, DisarmedAndDestroyedEntriesNeverFire) {
   Rig rig;
-  Rig::Counter kept(rig.count());
-  Rig::Counter disarmed(rig.count());
-  auto destroyed = std::make_unique<Rig::Counter>(rig.count());
+  Counter kept(rig.count());
+  Counter disarmed(rig.count());
+  auto destroyed = std::make_unique<Counter>(rig.count());
   rig.sweep.arm(kept, 20ms);
   rig.sweep.arm(disarmed, 0ms);
   rig.sweep.arm(*destroyed, 0ms);
@@ -70,7 +78,7 @@ TEST(Sweep, DisarmedAndDestroyedEntriesNeverFire) {
 
 TEST(Sweep, ReArmingMovesTheDeadline) {
   Rig rig;
-  Rig::Counter entry(rig.count());
+  Counter entry(rig.count());
   rig.sweep.arm(entry, 0ms);
   rig.sweep.arm(entry, 1h);  // pushed far away: the first deadline is gone
   rig.io.run_for(60ms);
@@ -80,8 +88,8 @@ TEST(Sweep, ReArmingMovesTheDeadline) {
 
 TEST(Sweep, AnEntryFiringCanDisarmAnotherDueInTheSameTick) {
   Rig rig;
-  std::optional<Rig::Counter> second;
-  Rig::Counter first([&] {
+  std::optional<Counter> second;
+  Counter first([&] {
     ++rig.fired;
     second.reset();  // destroyed while due in this tick
   });
