@@ -15,24 +15,12 @@ const row = (cells) => `| ${cells.join(' | ')} |`;
 const pct = (d, k) => d?.latency_us?.[k];
 const over = (d, ref, k) => (pct(d, k) == null || pct(ref, k) == null ? null : pct(d, k) - pct(ref, k));
 
-const median = (xs) => {
-  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-// The half-saturation rounds (the fixed-rate row first); older results have only that row.
-function halfRounds(r) {
-  const half = r.fixed_rate.find((x) => x.fraction === 0.5);
-  return r.half_rounds ?? [{ direct: half.direct, nginx: half.nginx, sb: half.sb }];
-}
-
 function targets(r, peers) {
   const sat = r.saturation[1024];
   const half = r.fixed_rate.find((x) => x.fraction === 0.5);
   const tput = sat.sb.rps / sat.nginx.rps;
-  const rounds = halfRounds(r);
-  const p99 = median(rounds.map((x) => over(x.sb, x.direct, 'p99')));
+  const hi = r.half_interleaved.targets;
+  const p99 = over(hi.sb, hi.direct, 'p99');
   const out = [
     row(['target', 'goal', 'measured', 'verdict']),
     row(['---', '---', '---', '---']),
@@ -45,7 +33,7 @@ function targets(r, peers) {
     row([
       `p99 overhead over the direct call at half of saturation (${int(half.rate)} req/s)`,
       '< 0.5 ms',
-      `${signedMs(p99)} ms (median of ${rounds.length} alternating rounds)`,
+      `${signedMs(p99)} ms (${int(r.half_interleaved.seconds)} s interleaved with the direct call and nginx; nginx ${signedMs(over(hi.nginx, hi.direct, 'p99'))} ms)`,
       verdict(p99 < 500, `by ${ms(p99 - 500)} ms`),
     ]),
     row(['RSS idle', '< 30 MB', mb(r.rss_kb.idle), verdict(r.rss_kb.idle < 30 * 1024, `by ${mb(r.rss_kb.idle - 30 * 1024)}`)]),
@@ -116,26 +104,30 @@ function fixedRate(r) {
   return out;
 }
 
-function halfRoundsTable(r) {
-  const rounds = halfRounds(r);
+// The half-rate run with the three targets taking turns: pooled percentiles, per-block p99 overheads.
+function interleavedTable(r) {
+  const h = r.half_interleaved;
+  const names = { direct: 'direct (mock)', nginx: 'nginx → mock', sb: 'switchboard → mock' };
   const out = [
-    row(['round', 'direct p50 / p99 ms', 'nginx p50 / p99 ms', 'switchboard p50 / p99 ms', 'nginx p99 overhead ms', 'switchboard p99 overhead ms']),
-    row(['---:', '---', '---', '---', '---:', '---:']),
+    row(['target', 'p50 / p90 / p99 / p99.9 ms', 'overhead p50 / p90 / p99 / p99.9 ms', `p99 overhead in each ${int(h.seconds / r.settings.HALF_BLOCKS)} s block, ms`, 'CPU µs/req', 'requests', 'errors']),
+    row(['---', '---', '---', '---', '---:', '---:', '---:']),
   ];
-  const both = (d) => ['p50', 'p99'].map((k) => ms(pct(d, k))).join(' / ');
-  rounds.forEach((x, i) => {
-    out.push(row([i + 1, both(x.direct), both(x.nginx), both(x.sb), signedMs(over(x.nginx, x.direct, 'p99')), signedMs(over(x.sb, x.direct, 'p99'))]));
-  });
-  out.push(
-    row([
-      'median',
-      '',
-      '',
-      '',
-      signedMs(median(rounds.map((x) => over(x.nginx, x.direct, 'p99')))),
-      signedMs(median(rounds.map((x) => over(x.sb, x.direct, 'p99')))),
-    ]),
-  );
+  const keys = ['p50', 'p90', 'p99', 'p999'];
+  const d = h.targets.direct;
+  for (const [n, t] of Object.entries(h.targets)) {
+    const blocks = n === 'direct' ? '–' : t.blocks.map((b, i) => signedMs(over(b, d.blocks[i], 'p99'))).join(', ');
+    out.push(
+      row([
+        names[n] ?? n,
+        keys.map((k) => ms(pct(t, k))).join(' / '),
+        n === 'direct' ? '–' : keys.map((k) => signedMs(over(t, d, k))).join(' / '),
+        blocks,
+        `${t.cpu_us_per_request.toFixed(1)}${n === 'direct' ? ' (mock, every target\'s requests)' : ''}`,
+        int(t.completed),
+        int(t.errors + t.non2xx),
+      ]),
+    );
+  }
   return out;
 }
 
@@ -279,9 +271,12 @@ export function render(r, { peers }) {
     '',
     ...fixedRate(r),
     '',
-    `At half of saturation the three targets ran ${halfRounds(r).length} times, alternating (the first round is the row above); the target's verdict is the median overhead:`,
+    `At half of saturation (${int(r.half_interleaved.rate)} req/s) the three targets then ran interleaved for ${int(r.half_interleaved.seconds)} s: ` +
+      `one open-loop load generator, the due requests going to one target at a time in turns of ${r.half_interleaved.slice_ms} ms, ` +
+      `so whatever else the box was doing reached all three alike. The machine was ${r.half_interleaved.box_busy_percent}% busy ` +
+      `(all processes, /proc/stat). The target's verdict is the pooled p99 overhead:`,
     '',
-    ...halfRoundsTable(r),
+    ...interleavedTable(r),
     '',
   ];
   if (r.portkey_fixed_rate) {

@@ -9,6 +9,11 @@
 //                           frame with non-empty "content"
 //   --hold                  one streaming request per connection, held open; with --rss-pid the
 //                           target's VmRSS is read once every stream has produced content
+//   --port A,B,...          (with --rate) interleaved targets: each gets its own -c connections,
+//                           and the due requests go to one target at a time, taking turns every
+//                           --slice-ms (200); percentiles are reported per target, over the whole
+//                           window and over --blocks equal parts of it. Noise that lasts longer than
+//                           a slice reaches every target alike, which separate runs cannot promise.
 // Prints one JSON object on stdout. Bounded: it stops after --warmup + --duration seconds, or
 // --hold-seconds after every stream produced content (at most --hold-seconds + 60 s).
 #define _GNU_SOURCE
@@ -46,7 +51,10 @@ static void push(Samples *s, uint64_t x) {
 
 enum Phase { kIdle, kConnecting, kWriting, kHead, kBodyLength, kChunkSize, kChunkData, kChunkCrlf, kTrailer, kBodyEof };
 
+struct Target;
+
 typedef struct {
+  struct Target *target;
   int fd;
   enum Phase phase;
   size_t written;
@@ -63,23 +71,45 @@ typedef struct {
   int bol, data_match, content_match;
 } Conn;
 
+enum { kMaxTargets = 8, kMaxBlocks = 60 };
+
+// One server under test: its connections, the requests waiting for one of them, its figures.
+typedef struct Target {
+  int port;
+  struct sockaddr_in addr;
+  char *request;
+  size_t request_len;
+  Conn *conns;
+  int opened;
+  uint64_t *queue;  // due times of requests waiting for a free connection (open loop)
+  size_t queue_head, queue_len, queue_cap;
+  uint64_t completed, errors, non2xx, backlog_max;
+  Samples latency;
+  Samples blocks[kMaxBlocks];
+} Target;
+
 static struct {
   const char *host, *path, *body_file, *out;
-  int port, connections, stream, hold;
+  int connections, stream, hold, blocks;
+  double slice_ms;
   double duration, rate, hold_seconds, warmup;
   char headers[4096];
   int rss_pid;
-} opt = {.host = "127.0.0.1", .path = "/v1/chat/completions", .connections = 16, .duration = 5, .hold_seconds = 3};
+} opt = {.host = "127.0.0.1",
+       .path = "/v1/chat/completions",
+       .connections = 16,
+       .duration = 5,
+       .hold_seconds = 3,
+       .blocks = 1,
+       .slice_ms = 200};
 
-static char *request;
-static size_t request_len;
+static Target targets[kMaxTargets];
+static int ntargets;
 static int ep;
-static Conn *conns;
-static struct sockaddr_in addr;
 
-static Samples latency, ttft;
-static uint64_t completed, errors, non2xx, frames, connects, backlog_max;
-static uint64_t measure_from_ns, t_end_ns;
+static Samples ttft;
+static uint64_t frames, connects;
+static uint64_t measure_from_ns, t_end_ns, block_ns;
 static uint64_t next_due_ns, issued, rate_interval_ns;
 static uint64_t streams_with_content;
 static int connecting_now;
@@ -124,7 +154,7 @@ static void open_conn(Conn *c) {
   c->phase = kConnecting;
   ++connects;
   ++connecting_now;
-  if (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) < 0 && errno != EINPROGRESS) die("connect");
+  if (connect(c->fd, (struct sockaddr *)&c->target->addr, sizeof c->target->addr) < 0 && errno != EINPROGRESS) die("connect");
   watch(c, EPOLLOUT, EPOLL_CTL_ADD);
 }
 
@@ -139,8 +169,9 @@ static void on_error(Conn *c);
 
 // Writes what the socket takes; waits for EPOLLOUT when it is full.
 static void do_write(Conn *c) {
-  while (c->written < request_len) {
-    ssize_t w = send(c->fd, request + c->written, request_len - c->written, MSG_NOSIGNAL);
+  const Target *t = c->target;
+  while (c->written < t->request_len) {
+    ssize_t w = send(c->fd, t->request + c->written, t->request_len - c->written, MSG_NOSIGNAL);
     if (w < 0) {
       if (errno == EAGAIN) {
         watch(c, EPOLLOUT, EPOLL_CTL_MOD);
@@ -315,10 +346,16 @@ static void next_request(Conn *c);
 
 static void finish_response(Conn *c) {
   uint64_t t = now_ns();
+  Target *target = c->target;
   if (in_window(t)) {
-    ++completed;
-    push(&latency, (t - c->due_ns) / 1000);
-    if (c->status < 200 || c->status > 299) ++non2xx;
+    ++target->completed;
+    uint64_t us = (t - c->due_ns) / 1000;
+    push(&target->latency, us);
+    if (opt.blocks > 1) {
+      size_t block = (size_t)((t - measure_from_ns) / block_ns);
+      push(&target->blocks[block < (size_t)opt.blocks ? block : (size_t)opt.blocks - 1], us);
+    }
+    if (c->status < 200 || c->status > 299) ++target->non2xx;
   }
   c->phase = kIdle;
   if (c->close_after) {
@@ -330,22 +367,37 @@ static void finish_response(Conn *c) {
   next_request(c);
 }
 
-// Open loop: requests that are due wait here until a connection is free.
-static uint64_t pending;
+// Open loop: requests that are due wait in their target's queue until a connection is free.
+static void enqueue(Target *t, uint64_t due) {
+  if (t->queue_head + t->queue_len == t->queue_cap) {
+    if (t->queue_head > 0) {
+      memmove(t->queue, t->queue + t->queue_head, t->queue_len * sizeof *t->queue);
+      t->queue_head = 0;
+    } else {
+      t->queue_cap = t->queue_cap ? t->queue_cap * 2 : 1024;
+      t->queue = realloc(t->queue, t->queue_cap * sizeof *t->queue);
+      if (!t->queue) abort();
+    }
+  }
+  t->queue[t->queue_head + t->queue_len++] = due;
+  if (t->queue_len > t->backlog_max) t->backlog_max = t->queue_len;
+}
 
 static void next_request(Conn *c) {
   if (opt.hold) return;  // one request per connection
   if (now_ns() >= t_end_ns) return;
+  Target *t = c->target;
   if (opt.rate <= 0) {
     start_request(c, 0);
-  } else if (pending > 0) {
-    --pending;
-    start_request(c, next_due_ns - pending * rate_interval_ns - rate_interval_ns);
+  } else if (t->queue_len > 0) {
+    --t->queue_len;
+    start_request(c, t->queue[t->queue_head++]);
+    if (t->queue_len == 0) t->queue_head = 0;
   }
 }
 
 static void on_error(Conn *c) {
-  if (in_window(now_ns())) ++errors;
+  if (in_window(now_ns())) ++c->target->errors;
   close_conn(c);
   if (now_ns() < t_end_ns && !opt.hold) open_conn(c);
 }
@@ -430,8 +482,9 @@ static void print_dist(FILE *f, const char *name, Samples *s) {
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: sbload --port N [--host IP] [--path P] --body FILE [-H 'K: V']... [-c CONNS]\n"
-          "              [-d SECONDS] [--warmup SECONDS] [--rate RPS] [--stream]\n"
+          "usage: sbload --port N[,N...] [--host IP] [--path P] --body FILE [-H 'K: V']... [-c CONNS]\n"
+          "              [-d SECONDS] [--warmup SECONDS] [--rate RPS [--slice-ms MS] [--blocks K]]\n"
+          "              [--stream]\n"
           "              [--hold [--hold-seconds S] [--rss-pid PID]]\n");
   exit(2);
 }
@@ -442,7 +495,11 @@ static void parse_args(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 #define ARG(name) (strcmp(a, name) == 0 && v && ++i)
     if (ARG("--host")) opt.host = v;
-    else if (ARG("--port")) opt.port = atoi(v);
+    else if (ARG("--port")) {
+      for (const char *p = v; *p && ntargets < kMaxTargets; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+        targets[ntargets++].port = atoi(p);
+    } else if (ARG("--slice-ms")) opt.slice_ms = atof(v);
+    else if (ARG("--blocks")) opt.blocks = atoi(v);
     else if (ARG("--path")) opt.path = v;
     else if (ARG("--body")) opt.body_file = v;
     else if (ARG("-H")) {
@@ -459,10 +516,14 @@ static void parse_args(int argc, char **argv) {
     else usage();
 #undef ARG
   }
-  if (!opt.port || !opt.body_file || opt.connections < 1) usage();
+  if (ntargets < 1 || !opt.body_file || opt.connections < 1) usage();
+  for (int i = 0; i < ntargets; ++i)
+    if (targets[i].port <= 0 || targets[i].port > 65535) usage();
+  if (ntargets > 1 && (opt.rate <= 0 || opt.stream || opt.slice_ms <= 0)) usage();  // interleaving is open loop
+  if (opt.blocks < 1 || opt.blocks > kMaxBlocks) usage();
 }
 
-static void build_request(void) {
+static void build_request(Target *t) {
   FILE *f = fopen(opt.body_file, "rb");
   if (!f) die(opt.body_file);
   fseek(f, 0, SEEK_END);
@@ -472,21 +533,47 @@ static void build_request(void) {
   int head_len = snprintf(head, sizeof head,
                           "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
                           "Content-Length: %ld\r\n%s\r\n",
-                          opt.path, opt.host, opt.port, body_len, opt.headers);
-  request_len = (size_t)head_len + (size_t)body_len;
-  request = malloc(request_len);
-  memcpy(request, head, (size_t)head_len);
-  if (fread(request + head_len, 1, (size_t)body_len, f) != (size_t)body_len) die("read body");
+                          opt.path, opt.host, t->port, body_len, opt.headers);
+  t->request_len = (size_t)head_len + (size_t)body_len;
+  t->request = malloc(t->request_len);
+  memcpy(t->request, head, (size_t)head_len);
+  if (fread(t->request + head_len, 1, (size_t)body_len, f) != (size_t)body_len) die("read body");
   fclose(f);
+}
+
+// The figures of one target, as JSON members (no braces).
+static void print_target(FILE *o, Target *t, double window) {
+  fprintf(o, "\"port\":%d,\"completed\":%lu,\"errors\":%lu,\"non2xx\":%lu,\"rps\":%.1f,", t->port,
+          (unsigned long)t->completed, (unsigned long)t->errors, (unsigned long)t->non2xx,
+          window > 0 ? (double)t->completed / window : 0);
+  if (opt.rate > 0) {
+    fprintf(o, "\"backlog_max\":%lu,\"unsent_at_end\":%lu,", (unsigned long)t->backlog_max,
+            (unsigned long)t->queue_len);
+  }
+  if (opt.blocks > 1) {
+    fputs("\"blocks\":[", o);
+    for (int b = 0; b < opt.blocks; ++b) {
+      fputc('{', o);
+      print_dist(o, "latency_us", &t->blocks[b]);
+      fputs(b + 1 < opt.blocks ? "}," : "}", o);
+    }
+    fputs("],", o);
+  }
+  print_dist(o, "latency_us", &t->latency);
 }
 
 int main(int argc, char **argv) {
   parse_args(argc, argv);
-  build_request();
   prctl(PR_SET_TIMERSLACK, 1UL);
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons((uint16_t)opt.port);
-  if (inet_pton(AF_INET, opt.host, &addr.sin_addr) != 1) usage();
+  for (int i = 0; i < ntargets; ++i) {
+    Target *t = &targets[i];
+    build_request(t);
+    t->addr.sin_family = AF_INET;
+    t->addr.sin_port = htons((uint16_t)t->port);
+    if (inet_pton(AF_INET, opt.host, &t->addr.sin_addr) != 1) usage();
+    t->conns = calloc((size_t)opt.connections, sizeof *t->conns);
+    for (int k = 0; k < opt.connections; ++k) t->conns[k].target = t;
+  }
 
   ep = epoll_create1(EPOLL_CLOEXEC);
   int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -497,13 +584,14 @@ int main(int argc, char **argv) {
   double run = opt.hold ? opt.hold_seconds + 60 : opt.warmup + opt.duration;
   measure_from_ns = t0 + (uint64_t)(opt.warmup * 1e9);
   t_end_ns = t0 + (uint64_t)(run * 1e9);
+  block_ns = (t_end_ns - measure_from_ns) / (uint64_t)opt.blocks + 1;
+  uint64_t slice_ns = (uint64_t)(opt.slice_ms * 1e6);
   if (opt.rate > 0) {
     rate_interval_ns = (uint64_t)(1e9 / opt.rate);
     next_due_ns = t0;
   }
 
-  conns = calloc((size_t)opt.connections, sizeof *conns);
-  int opened = 0;
+  Target *const single = &targets[0];  // the one target of the closed-loop, stream and hold modes
   uint64_t all_open_ns = 0, hold_until = 0, next_rss_ns = 0;
   int timer_armed = 0;
   long rss_all_open = -1, rss_max = -1;
@@ -511,7 +599,10 @@ int main(int argc, char **argv) {
   for (;;) {
     uint64_t now = now_ns();
     // Bounded ramp: at most 256 connects in flight, so the listen backlog is never flooded.
-    while (opened < opt.connections && connecting_now < 256) open_conn(&conns[opened++]);
+    for (int i = 0; i < ntargets; ++i) {
+      Target *t = &targets[i];
+      while (t->opened < opt.connections && connecting_now < 256) open_conn(&t->conns[t->opened++]);
+    }
     if (opt.hold) {
       if (!all_open_ns && streams_with_content == (uint64_t)opt.connections) {
         all_open_ns = now;
@@ -530,17 +621,17 @@ int main(int argc, char **argv) {
     if (opt.rate > 0) {
       uint64_t due_before = next_due_ns;
       while (next_due_ns <= now && next_due_ns < t_end_ns) {
-        // Give the due request to an idle connection, else queue it.
+        // The target whose turn it is; give the due request to an idle connection, else queue it.
+        Target *t = &targets[((next_due_ns - t0) / slice_ns) % (uint64_t)ntargets];
         Conn *idle = NULL;
-        for (int i = 0; i < opened && !idle; ++i) {
-          int k = (int)((issued + (uint64_t)i) % (uint64_t)opened);
-          if (conns[k].phase == kIdle && conns[k].fd >= 0) idle = &conns[k];
+        for (int i = 0; i < t->opened && !idle; ++i) {
+          int k = (int)((issued + (uint64_t)i) % (uint64_t)t->opened);
+          if (t->conns[k].phase == kIdle && t->conns[k].fd >= 0) idle = &t->conns[k];
         }
-        if (idle && pending == 0) {
+        if (idle && t->queue_len == 0) {
           start_request(idle, next_due_ns);
         } else {
-          ++pending;
-          if (pending > backlog_max) backlog_max = pending;
+          enqueue(t, next_due_ns);
         }
         ++issued;
         next_due_ns += rate_interval_ns;
@@ -568,13 +659,10 @@ int main(int argc, char **argv) {
   double window = (double)(t_end_ns - measure_from_ns) / 1e9;
   if (opt.hold) window = all_open_ns ? (double)(now_ns() - t0) / 1e9 : 0;
   FILE *o = stdout;
-  fprintf(o, "{\"connections\":%d,\"seconds\":%.3f,\"completed\":%lu,\"errors\":%lu,\"non2xx\":%lu,", opt.connections,
-          window, (unsigned long)completed, (unsigned long)errors, (unsigned long)non2xx);
-  fprintf(o, "\"rps\":%.1f,\"connects\":%lu,", window > 0 ? (double)completed / window : 0, (unsigned long)connects);
-  if (opt.rate > 0) {
-    fprintf(o, "\"rate_target\":%.1f,\"backlog_max\":%lu,\"unsent_at_end\":%lu,", opt.rate, (unsigned long)backlog_max,
-            (unsigned long)pending);
-  }
+  fprintf(o, "{\"connections\":%d,\"seconds\":%.3f,\"connects\":%lu,", opt.connections, window,
+          (unsigned long)connects);
+  if (opt.rate > 0) fprintf(o, "\"rate_target\":%.1f,", opt.rate);
+  if (ntargets > 1) fprintf(o, "\"slice_ms\":%.1f,", opt.slice_ms);
   if (opt.stream) {
     fprintf(o, "\"frames\":%lu,\"frames_per_s\":%.1f,", (unsigned long)frames, window > 0 ? (double)frames / window : 0);
     print_dist(o, "ttft_us", &ttft);
@@ -590,7 +678,17 @@ int main(int argc, char **argv) {
   double self_us = (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec * 1e6 +
                    (double)ru.ru_stime.tv_usec;
   fprintf(o, "\"loadgen_cpu_s\":%.3f,", self_us / 1e6);
-  print_dist(o, "latency_us", &latency);
+  if (ntargets == 1) {
+    print_target(o, single, window);
+  } else {
+    fputs("\"targets\":[", o);
+    for (int i = 0; i < ntargets; ++i) {
+      fputc('{', o);
+      print_target(o, &targets[i], window);
+      fputs(i + 1 < ntargets ? "}," : "}", o);
+    }
+    fputc(']', o);
+  }
   fprintf(o, "}\n");
   return 0;
 }
