@@ -226,6 +226,9 @@ asio::awaitable<std::unique_ptr<Connection>> open_connection(SharedPtr shared, S
   error_code ignored;
   connection->socket.set_option(tcp::no_delay(true), ignored);
   connection->socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  // exchange() writes without waiting first; Asio set O_NONBLOCK for the connect already, so
+  // this only tells it a full socket should say would_block instead of blocking.
+  connection->socket.non_blocking(true, ignored);
   arm_watchdog(watchdog, total_deadline, state);
   co_return connection;
 }
@@ -243,7 +246,24 @@ asio::awaitable<Outcome> exchange(SharedPtr shared, StatePtr state, Connection& 
   NativeState& s = *state;
   s.connection = &connection;
   std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(s.request_body)};
-  auto [wec, written] = co_await asio::async_write(connection.socket, out, kTuple);
+  // One sendmsg without waiting: a request that fits the socket buffer (the usual case) goes out
+  // without an operation queued on the reactor and a trip through the scheduler to resume here.
+  error_code wec;
+  size_t sent = connection.socket.write_some(out, wec);
+  if (wec == asio::error::would_block || wec == asio::error::try_again) {
+    wec = {};
+    sent = 0;
+  }
+  if (!wec && sent < head.size() + s.request_body.size()) {
+    if (sent < head.size()) {
+      out[0] += sent;
+    } else {
+      out[1] += sent - head.size();
+      out[0] = asio::const_buffer();
+    }
+    auto [rest_ec, rest] = co_await asio::async_write(connection.socket, out, kTuple);
+    wec = rest_ec;
+  }
   if (s.owner == nullptr) co_return Outcome::kDone;
   if (s.timed_out) {
     shared->fail(s, TransferError::kTimeout, timeout_detail(options, s));

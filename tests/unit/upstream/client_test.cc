@@ -256,6 +256,27 @@ TEST_P(UpstreamClient, PostSendsBodyWithoutExpectContinue) {
   EXPECT_EQ(find_header((*seen)[1].headers, "content-type"), nullptr);
 }
 
+// Far more than a socket buffer takes at once: the first write goes out without waiting, the
+// rest after the socket drains, and the server sees every byte in order.
+TEST_P(UpstreamClient, PostBodyLargerThanTheSocketBufferArrivesWhole) {
+  auto seen = std::make_shared<std::vector<Request>>();
+  TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
+  auto client = Client::create(io_, GetParam());
+  std::string json = "{\"input\":\"";
+  for (size_t i = 0; json.size() < (12u << 20); ++i) json += std::to_string(i) + ' ';
+  json += "\"}";
+  run(io_, [&]() -> awaitable<void> {
+    auto transfer = client->start(
+        {.method = "POST", .url = server.url("/big"), .body = json}, {});
+    auto body = co_await transfer->read_all(in(20s));
+    CO_REQUIRE(body.has_value());
+    EXPECT_TRUE(*body == "POST /big\n" + json);
+  });
+  ASSERT_EQ(seen->size(), 1u);
+  EXPECT_EQ((*seen)[0].body.size(), json.size());
+  EXPECT_TRUE((*seen)[0].body == json);
+}
+
 TEST_P(UpstreamClient, ErrorStatusIsAResponseWithReadableBody) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
