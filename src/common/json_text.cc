@@ -3,6 +3,10 @@
 #include <array>
 #include <charconv>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sb {
 
 namespace {
@@ -47,6 +51,27 @@ void append_escape(std::string& out, unsigned char c) {
   }
 }
 
+// The first byte from p on that needs escaping, or end.
+const unsigned char* next_escape(const unsigned char* p, const unsigned char* end) {
+#if defined(__SSE2__)
+  // 16 bytes a step: '"', '\\' or below 0x20 (unsigned: min(v, 0x1f) == v).
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control = _mm_set1_epi8(0x1f);
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+    if (int mask = _mm_movemask_epi8(hits); mask != 0) {
+      return p + __builtin_ctz(static_cast<unsigned>(mask));
+    }
+    p += 16;
+  }
+#endif
+  while (p < end && !kNeedsEscape[*p]) ++p;
+  return p;
+}
+
 }  // namespace
 
 void append_json_escaped(std::string& out, std::string_view s) {
@@ -54,7 +79,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
   const auto* end = p + s.size();
   while (p < end) {
     const auto* run = p;  // bytes that need no escaping go out as one append
-    while (p < end && !kNeedsEscape[*p]) ++p;
+    p = next_escape(p, end);
     out.append(reinterpret_cast<const char*>(run), static_cast<size_t>(p - run));
     if (p < end) append_escape(out, *p++);
   }

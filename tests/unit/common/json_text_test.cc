@@ -33,5 +33,35 @@ TEST(JsonText, ShortEscapesAndRunsAroundThem) {
   EXPECT_EQ(out, "");
 }
 
+// Long runs go 16 bytes a step: every byte value, at every offset of a 40-byte run, must come
+// out exactly as a byte-at-a-time escaper writes it (0x20 and 0x7f and up pass unchanged).
+TEST(JsonText, EveryByteAtEveryOffsetOfALongRunMatchesTheByteWiseEscape) {
+  auto reference = [](std::string_view s) {
+    std::string r;
+    for (unsigned char c : s) {
+      if (c == '"' || c == '\\') {
+        r += '\\';
+        r += static_cast<char>(c);
+      } else if (c >= 0x20) {
+        r += static_cast<char>(c);
+      } else {
+        std::string one;
+        append_json_escaped(one, std::string_view(reinterpret_cast<const char*>(&c), 1));
+        r += one;
+      }
+    }
+    return r;
+  };
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at = 0; at < 40; ++at) {
+      std::string run(40, 'a');
+      run[at] = static_cast<char>(c);
+      std::string out;
+      append_json_escaped(out, run);
+      ASSERT_EQ(out, reference(run)) << "byte " << c << " at " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sb
