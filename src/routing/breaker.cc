@@ -1,5 +1,7 @@
 #include "routing/breaker.h"
 
+#include <cstring>
+
 namespace sb::routing {
 
 std::string_view breaker_state_name(BreakerState s) {
@@ -72,15 +74,30 @@ BreakerState Breaker::state() const {
 }
 
 Breaker& BreakerBoard::get(const std::string& model, const std::string& provider) {
-  std::string key = model + '\x1f' + provider;
+  // "model\x1fprovider", on the stack when it fits (configured names are short).
+  char stack[256];
+  std::string heap;
+  std::string_view key;
+  const size_t size = model.size() + 1 + provider.size();
+  if (size <= sizeof stack) {
+    std::memcpy(stack, model.data(), model.size());
+    stack[model.size()] = '\x1f';
+    std::memcpy(stack + model.size() + 1, provider.data(), provider.size());
+    key = std::string_view(stack, size);
+  } else {
+    heap = model + '\x1f' + provider;
+    key = heap;
+  }
   {
     std::shared_lock lock(mu_);
     if (auto it = breakers_.find(key); it != breakers_.end()) return *it->second;
   }
   std::unique_lock lock(mu_);
-  auto& slot = breakers_[key];
-  if (!slot) slot = std::make_unique<Breaker>(options_);
-  return *slot;
+  auto it = breakers_.find(key);
+  if (it == breakers_.end()) {
+    it = breakers_.emplace(std::string(key), std::make_unique<Breaker>(options_)).first;
+  }
+  return *it->second;
 }
 
 std::vector<BreakerSnapshot> BreakerBoard::snapshot() const {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -69,7 +70,12 @@ class BreakerBoard {
  private:
   BreakerOptions options_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::unique_ptr<Breaker>> breakers_;
+  // Looked up by a key assembled on the stack (transparent hash): no string built per request.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Breaker>, KeyHash, std::equal_to<>> breakers_;
 };
 
 }  // namespace sb::routing

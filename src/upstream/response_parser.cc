@@ -21,6 +21,7 @@ void ResponseParser::on_request_impl(http::verb, string_view, string_view, int, 
 void ResponseParser::on_response_impl(int code, string_view, int, error_code&) {
   status_ = code;
   headers_.clear();
+  headers_.reserve(16);  // room for a provider's usual head: no regrowth moving every pair
 }
 
 void ResponseParser::on_field_impl(http::field, string_view name, string_view value, error_code&) {

@@ -87,5 +87,19 @@ TEST(BreakerBoard, KeysByModelAndProviderAndSnapshots) {
   EXPECT_EQ(open, 1);
 }
 
+// Keys too long for the lookup's stack buffer go through the heap and still find their breaker.
+TEST(BreakerBoard, LongNamesKeepTheirOwnBreakers) {
+  BreakerBoard board(opts());
+  const std::string model(300, 'm');
+  const std::string provider(200, 'p');
+  auto& a = board.get(model, provider);
+  EXPECT_EQ(&a, &board.get(model, provider));
+  EXPECT_NE(&a, &board.get(model, provider + "x"));
+  EXPECT_NE(&a, &board.get("m", "p"));
+  bool seen = false;
+  for (const auto& s : board.snapshot()) seen = seen || (s.model == model && s.provider == provider);
+  EXPECT_TRUE(seen);
+}
+
 }  // namespace
 }  // namespace sb::routing
