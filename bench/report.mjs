@@ -235,7 +235,8 @@ function commands(r) {
   const list = [];
   const add = (d) => d?.command && list.push(d.command);
   add(r.saturation[1024].sb);
-  add(r.fixed_rate[0]?.sb);
+  add(r.fixed_rate[0]);
+  add(r.half_interleaved);
   add(r.streaming.sb);
   add(r.streaming_ttft.sb);
   add(r.hold);
@@ -254,7 +255,8 @@ export function render(r, { peers }) {
       `1-minute load average just before the run: ${m.loadavg_start?.toFixed(2)} (well above 0 means other work shared the cores and the figures are pessimistic).`,
     '',
     `Each measurement runs ${s.SECONDS} s after a ${s.WARMUP} s warm-up. Saturation: wrk, 1 thread, ${s.CONNS} keep-alive connections. ` +
-      `Fixed rate: \`bench/sbload\` open loop over ${s.RATE_CONNS} connections, latency counted from each request's due time. ` +
+      `Fixed rate: one \`bench/sbload\` open-loop run a rate, the direct call, nginx and the gateway taking turns every ${s.HALF_SLICE_MS} ms ` +
+      `(${3 * s.SECONDS} s in all, ${s.RATE_CONNS} connections to each), latency counted from each request's due time. ` +
       `Streaming: ${s.STREAM_CONNS} connections, 200-word answers (~203 SSE frames a stream).`,
     '',
     '### Targets',

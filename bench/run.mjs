@@ -234,7 +234,7 @@ function cpuTimes() {
 // One open-loop run over several targets taking turns (sbload --port A,B,C): per-target
 // percentiles over the whole window and over HALF_BLOCKS parts of it, each target's CPU per
 // request, and how busy the whole machine was.
-async function interleaved(list, rate) {
+async function interleaved(list, rate, { seconds = HALF_SECONDS, blocks = HALF_BLOCKS } = {}) {
   const files = list.map((t) => body(t, 'chat'));
   const bytes = files.map((f) => readFileSync(f, 'utf8'));
   if (bytes.some((b) => b !== bytes[0]) || list.some((t) => t.headers.length)) {
@@ -242,10 +242,10 @@ async function interleaved(list, rate) {
   }
   const args = ['--port', list.map((t) => t.port).join(','), '--path', list[0].path, '--body', files[0]];
   args.push('-c', String(RATE_CONNS), '--rate', String(Math.round(rate)), '--slice-ms', String(HALF_SLICE_MS));
-  args.push('--blocks', String(HALF_BLOCKS), '-d', String(HALF_SECONDS), '--warmup', String(WARMUP));
+  args.push('--blocks', String(blocks), '-d', String(seconds), '--warmup', String(WARMUP));
   const cpu0 = list.map((t) => cpuMs(t.pids()));
   const box0 = cpuTimes();
-  const { stdout } = await run(SBLOAD, args, { timeoutMs: (HALF_SECONDS + WARMUP + 60) * 1000 });
+  const { stdout } = await run(SBLOAD, args, { timeoutMs: (seconds + WARMUP + 60) * 1000 });
   const box1 = cpuTimes();
   const r = JSON.parse(stdout);
   const out = {
@@ -262,7 +262,7 @@ async function interleaved(list, rate) {
     const d = r.targets[i];
     // CPU is counted over warm-up and window, requests over the window alone: scale to match. The
     // mock (the direct target) serves every target's requests.
-    const requests = (t.name === 'direct' ? all : d.completed) * ((HALF_SECONDS + WARMUP) / HALF_SECONDS);
+    const requests = (t.name === 'direct' ? all : d.completed) * ((seconds + WARMUP) / seconds);
     d.cpu_us_per_request = ((cpuMs(t.pids()) - cpu0[i]) * 1000) / Math.max(1, requests);
     out.targets[t.name] = d;
   });
@@ -348,14 +348,19 @@ async function main() {
   }
   const sbSat = results.saturation[1024].sb.rps;
 
-  // 2. Fixed rate (open loop): latency by percentile, as overhead over the direct call.
+  // 2. Fixed rate (open loop): latency by percentile, as overhead over the direct call. Each rate
+  // is one interleaved run of the direct call, nginx and the gateway (SECONDS each in all); the
+  // gateway with observability on, at half the rate, runs on its own (it cannot take the others').
   results.fixed_rate = [];
   for (const f of RATE_FRACTIONS) {
     const rate = Math.round(sbSat * f);
     const row = { fraction: f, rate };
-    const names = f === 0.5 ? ['direct', 'nginx', 'sb', 'sb_obs'] : ['direct', 'nginx', 'sb'];
-    for (const n of names) {
-      row[n] = await sbload(targets[n], body(targets[n], 'chat'), { connections: RATE_CONNS, rate });
+    const mixed = await interleaved([targets.direct, targets.nginx, targets.sb], rate, { seconds: 3 * SECONDS, blocks: 1 });
+    Object.assign(row, mixed.targets);
+    row.box_busy_percent = mixed.box_busy_percent;
+    row.command = mixed.command;
+    if (f === 0.5) row.sb_obs = await sbload(targets.sb_obs, body(targets.sb_obs, 'chat'), { connections: RATE_CONNS, rate });
+    for (const n of Object.keys(row).filter((k) => row[k]?.latency_us !== undefined)) {
       log(`rate ${rate}/s ${n}: p50 ${row[n].latency_us?.p50} p99 ${row[n].latency_us?.p99} us`);
     }
     results.fixed_rate.push(row);
