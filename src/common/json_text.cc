@@ -60,8 +60,9 @@ const unsigned char* next_escape(const unsigned char* p, const unsigned char* en
   const __m128i control = _mm_set1_epi8(0x1f);
   while (end - p >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+    __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
     if (int mask = _mm_movemask_epi8(hits); mask != 0) {
       return p + __builtin_ctz(static_cast<unsigned>(mask));
     }

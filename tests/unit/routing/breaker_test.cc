@@ -97,7 +97,8 @@ TEST(BreakerBoard, LongNamesKeepTheirOwnBreakers) {
   EXPECT_NE(&a, &board.get(model, provider + "x"));
   EXPECT_NE(&a, &board.get("m", "p"));
   bool seen = false;
-  for (const auto& s : board.snapshot()) seen = seen || (s.model == model && s.provider == provider);
+  for (const auto& s : board.snapshot())
+    seen = seen || (s.model == model && s.provider == provider);
   EXPECT_TRUE(seen);
 }
 

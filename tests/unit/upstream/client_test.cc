@@ -266,8 +266,7 @@ TEST_P(UpstreamClient, PostBodyLargerThanTheSocketBufferArrivesWhole) {
   for (size_t i = 0; json.size() < (12u << 20); ++i) json += std::to_string(i) + ' ';
   json += "\"}";
   run(io_, [&]() -> awaitable<void> {
-    auto transfer = client->start(
-        {.method = "POST", .url = server.url("/big"), .body = json}, {});
+    auto transfer = client->start({.method = "POST", .url = server.url("/big"), .body = json}, {});
     auto body = co_await transfer->read_all(in(20s));
     CO_REQUIRE(body.has_value());
     EXPECT_TRUE(*body == "POST /big\n" + json);
