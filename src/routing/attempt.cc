@@ -132,24 +132,27 @@ boost::asio::awaitable<std::expected<std::string, Error>> exchange_once(
       runtime.config->gateway.global_outbound_timeout);
   auto deadline = earliest(started + total, model_deadline);
   const auto& codec = providers::codec_for(c.descriptor->family);
-  auto transfer = client.start(std::move(out), transfer_options(runtime));
+  // Taken whole (complete()): the native client then runs the exchange inside this wait.
+  upstream::Options options = transfer_options(runtime);
+  options.deferred = true;
+  auto transfer = client.start(std::move(out), options);
   cancel.attach(transfer.get());
   std::expected<std::string, Error> result = std::unexpected(Error{});
-  auto head = co_await transfer->head(deadline);
-  if (!head) {
-    result = std::unexpected(transfer_error(head.error(), false, transfer->error_detail()));
-  } else if (head->status < 200 || head->status >= 300) {
-    std::string* raw = runtime.keep_raw_bodies ? &attempt.raw_response : nullptr;
-    Error error = co_await read_error(*transfer, *head, codec, deadline, raw);
-    result = std::unexpected(std::move(error));
+  upstream::Completed done = co_await transfer->complete(deadline);
+  if (!done.head) {
+    result = std::unexpected(transfer_error(done.head.error(), false, transfer->error_detail()));
+  } else if (done.head->status < 200 || done.head->status >= 300) {
+    std::string_view text = done.body ? std::string_view(*done.body) : std::string_view();
+    if (text.size() > kMaxErrorBody) text = text.substr(0, kMaxErrorBody);
+    if (runtime.keep_raw_bodies) keep_raw(attempt.raw_response, text);
+    result = std::unexpected(codec.decode_error(done.head->status, done.head->headers, text));
   } else {
-    attempt.status = head->status;
-    auto body = co_await transfer->read_all(deadline);
-    if (body) {
-      if (runtime.keep_raw_bodies) keep_raw(attempt.raw_response, *body);
-      result = std::move(*body);
+    attempt.status = done.head->status;
+    if (done.body) {
+      if (runtime.keep_raw_bodies) keep_raw(attempt.raw_response, *done.body);
+      result = std::move(*done.body);
     } else {
-      result = std::unexpected(transfer_error(body.error(), false, transfer->error_detail()));
+      result = std::unexpected(transfer_error(done.body.error(), false, transfer->error_detail()));
     }
   }
   cancel.attach(nullptr);

@@ -44,6 +44,15 @@ struct Options {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds total_timeout{900000};  // hard cap for the whole transfer
   size_t max_response_bytes = 64u << 20;
+  // The caller will take the response whole with Transfer::complete(): a client that can runs the
+  // exchange inside that call instead of as a task of its own. head()/read() still work.
+  bool deferred = false;
+};
+
+// A response taken whole: the head (or why there is none), then the body (or why it broke off).
+struct Completed {
+  std::expected<ResponseHead, TransferError> head;
+  std::expected<std::string, TransferError> body;
 };
 
 class Transfer;
@@ -76,6 +85,9 @@ class Transfer {
   // Reads the rest of the body into one string (bounded by max_response_bytes).
   virtual boost::asio::awaitable<std::expected<std::string, TransferError>> read_all(
       Clock::time_point deadline) = 0;
+  // head() then read_all() in one wait bounded by `deadline`. A transfer started with
+  // Options::deferred may run its whole exchange inside this call (no wake-ups between).
+  virtual boost::asio::awaitable<Completed> complete(Clock::time_point deadline);
   // Aborts: a pending head()/read() completes with kCancelled. Safe to call more than once.
   virtual void cancel() = 0;
   // After a failure: a message for the operator ("Failed to connect to ... port 443"),

@@ -1,7 +1,9 @@
 #include "upstream/native_client.h"
 
+#include <algorithm>
 #include <array>
 #include <deque>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -62,6 +64,18 @@ struct NativeState : TransferState {
   Connection* connection = nullptr;       // the socket the transfer uses, closed by abort()
   asio::steady_timer* stalled = nullptr;  // a back-pressure wait, ended by resume()
   bool timed_out = false;
+  // Options::deferred: what run() needs, until complete() runs it inline or a piecewise wait
+  // launches it as a task.
+  struct Pending {
+    std::shared_ptr<const PlainUrl> url;
+    std::string head;
+    bool head_only = false;
+    Options options;
+  };
+  std::optional<Pending> pending;
+  // Run inline by complete(): nobody drains the body meanwhile, so no back-pressure pause (the
+  // body is still bounded by max_response_bytes).
+  bool collect = false;
 };
 
 struct NativeClient::Shared {
@@ -311,7 +325,7 @@ asio::awaitable<Outcome> exchange(SharedPtr shared, StatePtr state, Connection& 
       if (used == 0) break;
     }
     // Back-pressure: stop reading while the reader has not taken what is buffered.
-    while (s.body.size() >= kPauseThreshold && s.owner != nullptr && !s.timed_out) {
+    while (!s.collect && s.body.size() >= kPauseThreshold && s.owner != nullptr && !s.timed_out) {
       asio::steady_timer stall(shared->io, asio::steady_timer::time_point::max());
       s.stalled = &stall;
       s.paused = true;
@@ -373,6 +387,18 @@ asio::awaitable<void> run(SharedPtr shared, StatePtr state, std::shared_ptr<cons
   }
 }
 
+// run() as a task of its own; a stray exception fails the transfer instead of escaping.
+void spawn_run(SharedPtr shared, StatePtr state, std::shared_ptr<const PlainUrl> where,
+               std::string head, bool head_only, const Options& options) {
+  asio::co_spawn(shared->io,
+                 run(shared, state, std::move(where), std::move(head), head_only, options),
+                 [shared, state](std::exception_ptr e) {
+                   if (e && state->owner != nullptr) {
+                     shared->fail(*state, TransferError::kConnect, "internal error in the client");
+                   }
+                 });
+}
+
 // The request head, or nullopt when a method or header could inject protocol text.
 std::optional<std::string> request_head(const PlainUrl& url, const OutboundRequest& request,
                                         size_t body_size) {
@@ -428,14 +454,43 @@ std::unique_ptr<Transfer> NativeClient::start(std::shared_ptr<const PlainUrl> ur
   state->owner = this;
   shared_->in_flight.push_back(*state);
   const bool head_only = request.method == "HEAD";
-  asio::co_spawn(shared_->io,
-                 run(shared_, state, std::move(url), std::move(*head), head_only, options),
-                 [shared = shared_, state](std::exception_ptr e) {
-                   if (e && state->owner != nullptr) {
-                     shared->fail(*state, TransferError::kConnect, "internal error in the client");
-                   }
-                 });
+  if (options.deferred) {
+    state->pending = NativeState::Pending{std::move(url), std::move(*head), head_only, options};
+  } else {
+    spawn_run(shared_, state, std::move(url), std::move(*head), head_only, options);
+  }
   return std::make_unique<TransferHandle>(std::move(state));
+}
+
+void NativeClient::launch(const std::shared_ptr<TransferState>& base) {
+  auto state = std::static_pointer_cast<NativeState>(base);
+  if (!state->pending) return;
+  NativeState::Pending p = std::move(*state->pending);
+  state->pending.reset();
+  spawn_run(shared_, state, std::move(p.url), std::move(p.head), p.head_only, p.options);
+}
+
+// The whole exchange in the caller's coroutine: no task, no wake-ups; the caller's deadline
+// becomes the transfer's total timeout (its watchdog closes the socket when it passes).
+asio::awaitable<bool> NativeClient::run_deferred(std::shared_ptr<TransferState> base,
+                                                 Clock::time_point deadline) {
+  auto state = std::static_pointer_cast<NativeState>(base);
+  if (!state->pending) co_return false;
+  NativeState::Pending p = std::move(*state->pending);
+  state->pending.reset();
+  state->collect = true;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  p.options.total_timeout =
+      std::min(p.options.total_timeout, std::max(left, std::chrono::milliseconds(0)));
+  SharedPtr shared = shared_;  // `this` is not touched once the exchange is under way
+  try {
+    co_await run(shared, state, std::move(p.url), std::move(p.head), p.head_only, p.options);
+  } catch (const std::exception&) {
+    if (state->owner != nullptr) {
+      shared->fail(*state, TransferError::kConnect, "internal error in the client");
+    }
+  }
+  co_return true;
 }
 
 size_t NativeClient::active() const {

@@ -35,6 +35,9 @@ class NativeClient final : public TransferOwner {
 
   void abort(TransferState& state, TransferError error) override;
   void resume(TransferState& state) override;
+  boost::asio::awaitable<bool> run_deferred(std::shared_ptr<TransferState> state,
+                                            Clock::time_point deadline) override;
+  void launch(const std::shared_ptr<TransferState>& state) override;
 
   struct Shared;  // pool, DNS cache, transfers in flight: outlives the client while they unwind
 

@@ -11,8 +11,15 @@ std::string take_body(TransferState& state) {
   return out;
 }
 
+// A transfer waited for piece by piece runs as a task of its own (Options::deferred ones start
+// now).
+void launch(const std::shared_ptr<TransferState>& state) {
+  if (state->owner != nullptr) state->owner->launch(state);
+}
+
 boost::asio::awaitable<std::expected<ResponseHead, TransferError>> head_impl(
     std::shared_ptr<TransferState> state, Clock::time_point deadline) {
+  launch(state);
   for (bool expired = false;; expired = !co_await wait_for_change(state, deadline)) {
     if (state->head_done) co_return state->head;
     if (state->error) co_return std::unexpected(*state->error);
@@ -22,6 +29,7 @@ boost::asio::awaitable<std::expected<ResponseHead, TransferError>> head_impl(
 
 boost::asio::awaitable<std::expected<std::string, TransferError>> read_impl(
     std::shared_ptr<TransferState> state, Clock::time_point deadline) {
+  launch(state);
   for (bool expired = false;; expired = !co_await wait_for_change(state, deadline)) {
     if (!state->body.empty()) co_return take_body(*state);
     if (state->error) co_return std::unexpected(*state->error);
@@ -32,6 +40,7 @@ boost::asio::awaitable<std::expected<std::string, TransferError>> read_impl(
 
 boost::asio::awaitable<std::expected<std::string, TransferError>> read_all_impl(
     std::shared_ptr<TransferState> state, Clock::time_point deadline) {
+  launch(state);
   std::string all;
   for (bool expired = false;; expired = !co_await wait_for_change(state, deadline)) {
     while (!state->body.empty()) all += take_body(*state);  // resume() may refill at once
@@ -41,7 +50,36 @@ boost::asio::awaitable<std::expected<std::string, TransferError>> read_all_impl(
   }
 }
 
+// The whole response: run inline by the owner when the transfer was deferred (then the state holds
+// the outcome), otherwise waited for as head() and read_all() would.
+boost::asio::awaitable<Completed> complete_impl(std::shared_ptr<TransferState> state,
+                                                Clock::time_point deadline) {
+  if (state->owner != nullptr && co_await state->owner->run_deferred(state, deadline)) {
+    const TransferError why = state->error.value_or(TransferError::kProtocol);
+    Completed done{.head = std::unexpected(why), .body = std::unexpected(why)};
+    if (state->head_done) {
+      done.head =
+          ResponseHead{.status = state->head.status, .headers = std::move(state->head.headers)};
+      if (!state->error && state->finished) done.body = take_body(*state);
+    }
+    co_return done;
+  }
+  // Not co_await inside the braces: GCC 12 miscompiles a co_await in an aggregate initializer.
+  auto first = co_await head_impl(state, deadline);
+  Completed done{.head = std::move(first), .body = std::string()};
+  if (!done.head) {
+    done.body = std::unexpected(done.head.error());
+    co_return done;
+  }
+  done.body = co_await read_all_impl(state, deadline);
+  co_return done;
+}
+
 }  // namespace
+
+boost::asio::awaitable<Completed> TransferHandle::complete(Clock::time_point deadline) {
+  return complete_impl(state_, deadline);
+}
 
 boost::asio::awaitable<std::expected<ResponseHead, TransferError>> TransferHandle::head(
     Clock::time_point deadline) {

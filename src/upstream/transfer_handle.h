@@ -22,6 +22,7 @@ class TransferHandle final : public Transfer {
       Clock::time_point deadline) override;
   boost::asio::awaitable<std::expected<std::string, TransferError>> read_all(
       Clock::time_point deadline) override;
+  boost::asio::awaitable<Completed> complete(Clock::time_point deadline) override;
   void cancel() override {
     if (state_->owner != nullptr) state_->owner->abort(*state_, TransferError::kCancelled);
   }

@@ -31,6 +31,14 @@ class TransferOwner {
   virtual void abort(TransferState& state, TransferError error) = 0;
   // The reader drained the buffer: let a paused transfer go on. Bytes may arrive synchronously.
   virtual void resume(TransferState& state) = 0;
+  // A transfer started with Options::deferred and not yet running: run it to its end in the
+  // calling coroutine and return true. Otherwise (it runs on its own already) return false.
+  virtual boost::asio::awaitable<bool> run_deferred(std::shared_ptr<TransferState> state,
+                                                    Clock::time_point deadline) {
+    co_return false;
+  }
+  // The same transfer, waited for piece by piece instead: start it as a task of its own.
+  virtual void launch(const std::shared_ptr<TransferState>& /*state*/) {}
 
  protected:
   ~TransferOwner() = default;

@@ -496,6 +496,115 @@ TEST_P(UpstreamClient, DestroyingTransferCompletesPendingHeadWithCancelled) {
   });
 }
 
+// ---- complete(): the response taken whole (a deferred native transfer runs inside the call) ----
+
+TEST_P(UpstreamClient, CompleteTakesTheWholeResponseAndReusesTheConnection) {
+  auto seen = std::make_shared<std::vector<Request>>();
+  TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    for (std::string path : {"/one", "/two"}) {
+      auto transfer = client->start(get(server.url(path)), {.deferred = true});
+      EXPECT_EQ(client->active(), 1u);
+      Completed done = co_await transfer->complete(in(5s));
+      CO_REQUIRE(done.head.has_value());
+      EXPECT_EQ(done.head->status, 200);
+      EXPECT_NE(find_header(done.head->headers, "x-reply"), nullptr);
+      CO_REQUIRE(done.body.has_value());
+      EXPECT_EQ(*done.body, "GET " + path + "\n");
+      EXPECT_EQ(client->active(), 0u);
+    }
+  });
+  EXPECT_EQ(seen->size(), 2u);
+  EXPECT_EQ(server.accepts(), 1);
+}
+
+TEST_P(UpstreamClient, CompleteGivesAnErrorStatusWithItsBody) {
+  auto seen = std::make_shared<std::vector<Request>>();
+  TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    auto transfer = client->start(get(server.url("/status/503")), {.deferred = true});
+    Completed done = co_await transfer->complete(in(5s));
+    CO_REQUIRE(done.head.has_value());
+    EXPECT_EQ(done.head->status, 503);
+    CO_REQUIRE(done.body.has_value());
+    EXPECT_EQ(*done.body, "GET /status/503\n");
+  });
+}
+
+// Past the back-pressure threshold: nobody reads while complete() runs, and nothing may stall.
+TEST_P(UpstreamClient, CompleteTakesABodyLargerThanTheBackPressureThreshold) {
+  const size_t size = (size_t{3} << 20) + 12345;  // three times the 1 MiB pause threshold
+  TestServer server(io_, [size](tcp::socket s) { return large_body(std::move(s), size); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    auto transfer = client->start(get(server.url()), {.deferred = true});
+    Completed done = co_await transfer->complete(in(10s));
+    CO_REQUIRE(done.head.has_value());
+    CO_REQUIRE(done.body.has_value());
+    EXPECT_EQ(done.body->size(), size);
+    EXPECT_TRUE(*done.body == pattern(size));
+  });
+}
+
+TEST_P(UpstreamClient, CompleteOnASilentServerTimesOutAtItsDeadline) {
+  auto closed = std::make_shared<bool>(false);
+  TestServer server(io_, [closed](tcp::socket s) { return stall(std::move(s), "", closed); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    auto transfer = client->start(get(server.url()), {.deferred = true});
+    Completed done = co_await transfer->complete(in(200ms));
+    CO_REQUIRE(!done.head.has_value());
+    EXPECT_EQ(done.head.error(), TransferError::kTimeout);
+    CO_REQUIRE(!done.body.has_value());
+    EXPECT_EQ(done.body.error(), TransferError::kTimeout);
+    transfer.reset();
+    EXPECT_EQ(client->active(), 0u);
+    EXPECT_TRUE(co_await eventually([&] { return *closed; }));
+  });
+}
+
+TEST_P(UpstreamClient, CancelDuringCompleteEndsItWithCancelled) {
+  auto closed = std::make_shared<bool>(false);
+  TestServer server(io_, [closed](tcp::socket s) { return stall(std::move(s), "", closed); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    auto transfer = client->start(get(server.url()), {.deferred = true});
+    std::optional<Completed> pending;
+    boost::asio::co_spawn(
+        io_,
+        [t = transfer.get(), &pending]() -> awaitable<void> {
+          pending = co_await t->complete(in(10s));
+        },
+        boost::asio::detached);
+    CO_REQUIRE(co_await eventually([&] { return server.accepts() == 1; }));
+    EXPECT_FALSE(pending.has_value());
+    transfer->cancel();
+    CO_REQUIRE(co_await eventually([&] { return pending.has_value(); }));
+    CO_REQUIRE(!pending->head.has_value());
+    EXPECT_EQ(pending->head.error(), TransferError::kCancelled);
+    EXPECT_EQ(client->active(), 0u);
+    EXPECT_TRUE(co_await eventually([&] { return *closed; }));
+  });
+}
+
+// A deferred transfer waited for with head() and read_all() instead starts as a task of its own.
+TEST_P(UpstreamClient, DeferredTransferWaitedPieceByPieceStillRuns) {
+  auto seen = std::make_shared<std::vector<Request>>();
+  TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
+  auto client = Client::create(io_, GetParam());
+  run(io_, [&]() -> awaitable<void> {
+    auto transfer = client->start(get(server.url("/piece")), {.deferred = true});
+    auto head = co_await transfer->head(in(5s));
+    CO_REQUIRE(head.has_value());
+    EXPECT_EQ(head->status, 200);
+    auto body = co_await transfer->read_all(in(5s));
+    CO_REQUIRE(body.has_value());
+    EXPECT_EQ(*body, "GET /piece\n");
+  });
+}
+
 TEST_P(UpstreamClient, SequentialRequestsReuseOneConnection) {
   auto seen = std::make_shared<std::vector<Request>>();
   TestServer server(io_, [seen](tcp::socket s) { return echo(std::move(s), seen); });
