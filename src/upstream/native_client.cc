@@ -63,6 +63,9 @@ struct NativeState : TransferState {
       in_flight_hook;
   Connection* connection = nullptr;       // the socket the transfer uses, closed by abort()
   asio::steady_timer* stalled = nullptr;  // a back-pressure wait, ended by resume()
+  // When the client's sweep closes the socket (connect, then total timeout); `timed_out` tells
+  // the transfer's coroutine why its operation failed.
+  Clock::time_point deadline = Clock::time_point::max();
   bool timed_out = false;
   // Options::deferred: what run() needs, until complete() runs it inline or a piecewise wait
   // launches it as a task.
@@ -79,7 +82,7 @@ struct NativeState : TransferState {
 };
 
 struct NativeClient::Shared {
-  explicit Shared(asio::io_context& io) : io(io), resolver(io) {}
+  explicit Shared(asio::io_context& io) : io(io), resolver(io), sweep(io) {}
 
   struct DnsEntry {
     std::vector<tcp::endpoint> endpoints;
@@ -94,6 +97,10 @@ struct NativeClient::Shared {
 
   asio::io_context& io;
   tcp::resolver resolver;
+  // One timer checks the deadlines of every transfer in flight, every kSweepTick while there are
+  // any: no timer armed and cancelled a request.
+  asio::steady_timer sweep;
+  bool sweeping = false;
   bool closed = false;
   size_t idle_count = 0;
   std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
@@ -173,20 +180,45 @@ std::string with_port(const PlainUrl& url) {
   return url.host + " port " + std::to_string(url.port);
 }
 
-// Closes the transfer's socket when `deadline` passes; the coroutine then sees timed_out.
-void arm_watchdog(asio::steady_timer& watchdog, Clock::time_point deadline, const StatePtr& state) {
-  watchdog.expires_at(deadline);
-  watchdog.async_wait([weak = std::weak_ptr<NativeState>(state)](error_code ec) {
-    if (ec) return;
-    auto s = weak.lock();
-    if (!s || s->owner == nullptr) return;
-    s->timed_out = true;
-    if (s->connection != nullptr) {
+// How often the sweep looks: a deadline fires at most this late.
+constexpr auto kSweepTick = std::chrono::milliseconds(50);
+
+void schedule_sweep(const SharedPtr& shared);
+
+// Closes the socket of every transfer whose deadline passed; its coroutine then sees timed_out.
+void sweep_deadlines(NativeClient::Shared& shared) {
+  const auto now = Clock::now();
+  for (NativeState& s : shared.in_flight) {
+    if (s.deadline > now) continue;
+    s.deadline = Clock::time_point::max();  // once
+    if (s.owner == nullptr) continue;
+    s.timed_out = true;
+    if (s.connection != nullptr) {
       error_code ignored;
-      s->connection->socket.close(ignored);
+      s.connection->socket.close(ignored);  // its handlers are queued, the list is untouched
     }
-    if (s->stalled != nullptr) s->stalled->cancel();
+    if (s.stalled != nullptr) s.stalled->cancel();
+  }
+}
+
+void schedule_sweep(const SharedPtr& shared) {
+  if (shared->sweeping) return;
+  shared->sweeping = true;
+  shared->sweep.expires_after(kSweepTick);
+  shared->sweep.async_wait([weak = std::weak_ptr<NativeClient::Shared>(shared)](error_code ec) {
+    if (ec) return;
+    auto self = weak.lock();
+    if (!self) return;
+    self->sweeping = false;
+    sweep_deadlines(*self);
+    if (!self->in_flight.empty()) schedule_sweep(self);
   });
+}
+
+// The transfer's socket closes when `deadline` passes (checked by the sweep, up to a tick late).
+void watch(const SharedPtr& shared, NativeState& state, Clock::time_point deadline) {
+  state.deadline = deadline;
+  schedule_sweep(shared);
 }
 
 asio::awaitable<std::vector<tcp::endpoint>> resolve(SharedPtr shared, StatePtr state,
@@ -216,14 +248,13 @@ asio::awaitable<std::vector<tcp::endpoint>> resolve(SharedPtr shared, StatePtr s
 asio::awaitable<std::unique_ptr<Connection>> open_connection(SharedPtr shared, StatePtr state,
                                                              const PlainUrl& url,
                                                              const Options& options,
-                                                             asio::steady_timer& watchdog,
                                                              Clock::time_point total_deadline) {
   std::vector<tcp::endpoint> endpoints = co_await resolve(shared, state, url);
   if (endpoints.empty() || state->owner == nullptr) co_return nullptr;
   auto connection = std::make_unique<Connection>(shared->io);
   connection->key = url.pool_key;
   state->connection = connection.get();
-  arm_watchdog(watchdog, std::min(Clock::now() + options.connect_timeout, total_deadline), state);
+  watch(shared, *state, std::min(Clock::now() + options.connect_timeout, total_deadline));
   auto [ec, endpoint] = co_await asio::async_connect(connection->socket, endpoints, kTuple);
   if (state->owner == nullptr) co_return nullptr;  // aborted meanwhile
   if (state->timed_out) {
@@ -243,7 +274,7 @@ asio::awaitable<std::unique_ptr<Connection>> open_connection(SharedPtr shared, S
   // exchange() writes without waiting first; Asio set O_NONBLOCK for the connect already, so
   // this only tells it a full socket should say would_block instead of blocking.
   connection->socket.non_blocking(true, ignored);
-  arm_watchdog(watchdog, total_deadline, state);
+  watch(shared, *state, total_deadline);
   co_return connection;
 }
 
@@ -367,16 +398,15 @@ asio::awaitable<Outcome> exchange(SharedPtr shared, StatePtr state, Connection& 
 asio::awaitable<void> run(SharedPtr shared, StatePtr state, std::shared_ptr<const PlainUrl> where,
                           std::string head, bool head_only, Options options) {
   const PlainUrl& url = *where;
-  asio::steady_timer watchdog(shared->io);
   const auto total_deadline = Clock::now() + options.total_timeout;
   for (int attempt = 0;; ++attempt) {
     if (state->owner == nullptr) co_return;
     std::unique_ptr<Connection> connection = attempt == 0 ? shared->take(url.pool_key) : nullptr;
     const bool reused = connection != nullptr;
     if (reused) {
-      if (attempt == 0) arm_watchdog(watchdog, total_deadline, state);
+      if (attempt == 0) watch(shared, *state, total_deadline);
     } else {
-      connection = co_await open_connection(shared, state, url, options, watchdog, total_deadline);
+      connection = co_await open_connection(shared, state, url, options, total_deadline);
       if (!connection) co_return;
     }
     Outcome outcome =
@@ -435,6 +465,7 @@ NativeClient::NativeClient(asio::io_context& io) : shared_(std::make_shared<Shar
 
 NativeClient::~NativeClient() {
   while (!shared_->in_flight.empty()) abort(shared_->in_flight.front(), TransferError::kCancelled);
+  shared_->sweep.cancel();
   shared_->closed = true;
   shared_->idle.clear();
   shared_->idle_count = 0;
@@ -471,7 +502,7 @@ void NativeClient::launch(const std::shared_ptr<TransferState>& base) {
 }
 
 // The whole exchange in the caller's coroutine: no task, no wake-ups; the caller's deadline
-// becomes the transfer's total timeout (its watchdog closes the socket when it passes).
+// becomes the transfer's total timeout (the sweep closes the socket when it passes).
 asio::awaitable<bool> NativeClient::run_deferred(std::shared_ptr<TransferState> base,
                                                  Clock::time_point deadline) {
   auto state = std::static_pointer_cast<NativeState>(base);
