@@ -16,24 +16,7 @@ cd "$(dirname "$0")/.."
 (($# >= 3)) || { sed -n '2,13p' "$0"; exit 2; }
 rate=$1 seconds=$2
 shift 2
-build=${SB_BUILD_DIR:-build}
-command -v nginx >/dev/null || scripts/install-bench-deps.sh
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  ((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cc -O2 -o "$work/sbload" bench/sbload.c
-
-wait_for_file() {
-  for _ in $(seq 200); do [[ -s $1 ]] && return 0; sleep 0.05; done
-  echo "ab: $1 never appeared" >&2
-  exit 1
-}
+source bench/rig.sh
 
 # Summed run time, run-queue wait (ns) and time slices of every thread of the given processes.
 schedstat() {
@@ -42,77 +25,21 @@ schedstat() {
     awk '{a += $1; b += $2; c += $3} END {printf "%.0f %.0f %.0f\n", a, b, c}'
 }
 
-"$build/switchboard-mock" --host 127.0.0.1 --port 0 --port-file "$work/mock.port" \
-  --request-log 0 >"$work/mock.log" 2>&1 &
-pids+=($!)
-wait_for_file "$work/mock.port"
-mock_port=$(cat "$work/mock.port")
-
-mkdir -p "$work/nginx"
-chmod 777 "$work/nginx"
-nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$work/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 16384; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  upstream mock { server 127.0.0.1:$mock_port; keepalive 512; }
-  server {
-    listen 127.0.0.1:$nginx_port reuseport;
-    location / { proxy_pass http://mock; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-NGINX
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" >/dev/null 2>&1 &
-nginx_pid=$!
-pids+=($nginx_pid)
-for _ in $(seq 200); do curl -sf "127.0.0.1:$nginx_port/_mock/health" >/dev/null && break; sleep 0.05; done
-
+rig_start
 names=(direct nginx)
 ports=("$mock_port" "$nginx_port")
 gateway_pids=()
 for spec in "$@"; do
   name=${spec%%=*}
   rest=${spec#*=}
-  binary=${rest%%,*}
   workers=0
   [[ $rest == *,* ]] && workers=${rest#*,}
-  {
-    echo '[gateway]'
-    echo 'bind_address = "127.0.0.1:0"'
-    ((workers > 0)) && echo "workers = $workers"
-    cat <<TOML
-[gateway.observability]
-enabled = false
-[models.bench]
-routing = ["mock"]
-[models.bench.providers.mock]
-type = "openai"
-model_name = "bench"
-api_base = "http://127.0.0.1:$mock_port/v1"
-api_key_location = "none"
-TOML
-  } >"$work/$name.toml"
-  "$binary" --config-file "$work/$name.toml" --port-file "$work/$name.port" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  gateway_pids+=($!)
-  wait_for_file "$work/$name.port"
+  rig_gateway "$name" "${rest%%,*}" "$workers"
+  gateway_pids+=("$gateway_pid")
   names+=("$name")
-  ports+=("$(cat "$work/$name.port")")
+  ports+=("$gateway_port")
 done
 
-# 1 KB, the same bytes for every target.
-python3 -c 'import json; print(json.dumps({"model":"bench","messages":[{"role":"user","content":"w "*490}]}))' \
-  >"$work/body.json"
 workers_of_nginx=$(pgrep -d ' ' -P "$nginx_pid" || true)
 before=()
 for p in $workers_of_nginx "${gateway_pids[@]}"; do before+=("$(schedstat "$p")"); done
