@@ -80,16 +80,4 @@ std::unique_ptr<Client> Client::create(boost::asio::io_context& io, Engine engin
   return std::make_unique<DispatchClient>(io, native);
 }
 
-boost::asio::awaitable<Completed> Transfer::complete(Clock::time_point deadline) {
-  // Not co_await inside the braces: GCC 12 miscompiles a co_await in an aggregate initializer.
-  auto first = co_await head(deadline);
-  Completed done{.head = std::move(first), .body = std::string()};
-  if (!done.head) {
-    done.body = std::unexpected(done.head.error());
-    co_return done;
-  }
-  done.body = co_await read_all(deadline);
-  co_return done;
-}
-
 }  // namespace sb::upstream

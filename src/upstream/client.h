@@ -87,7 +87,7 @@ class Transfer {
       Clock::time_point deadline) = 0;
   // head() then read_all() in one wait bounded by `deadline`. A transfer started with
   // Options::deferred may run its whole exchange inside this call (no wake-ups between).
-  virtual boost::asio::awaitable<Completed> complete(Clock::time_point deadline);
+  virtual boost::asio::awaitable<Completed> complete(Clock::time_point deadline) = 0;
   // Aborts: a pending head()/read() completes with kCancelled. Safe to call more than once.
   virtual void cancel() = 0;
   // After a failure: a message for the operator ("Failed to connect to ... port 443"),
