@@ -183,8 +183,6 @@ std::string with_port(const PlainUrl& url) {
 // How often the sweep looks: a deadline fires at most this late.
 constexpr auto kSweepTick = std::chrono::milliseconds(50);
 
-void schedule_sweep(const SharedPtr& shared);
-
 // Closes the socket of every transfer whose deadline passed; its coroutine then sees timed_out.
 void sweep_deadlines(NativeClient::Shared& shared) {
   const auto now = Clock::now();

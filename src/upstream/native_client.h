@@ -3,11 +3,13 @@
 // Internal: HTTP/1.1 over plain TCP without libcurl, for the `http://` upstreams no proxy applies
 // to (local inference servers: vLLM, Ollama, llama.cpp, ...). One per worker, single-threaded.
 //
-// Per request: one writev (head + body) and reads parsed by Beast's basic_parser straight into the
+// Per request: one sendmsg (head + body) and reads parsed by Beast's basic_parser straight into the
 // transfer's state; no per-request epoll registration (a pooled socket stays registered), no
-// URL re-parsing by a library, no timer per read. Idle keep-alive connections wait in a pool per
-// host:port (at most 256 each, 55 s at most). A request whose reused connection turns out dead
-// before any response byte is sent again, once, on a fresh connection, as curl does.
+// URL re-parsing by a library, no timer (one 50 ms sweep per client checks the deadlines of the
+// transfers in flight). A transfer started with Options::deferred runs inside Transfer::complete(),
+// in the caller's coroutine, instead of as a task of its own. Idle keep-alive connections wait in a
+// pool per host:port (at most 256 each, 55 s at most). A request whose reused connection turns out
+// dead before any response byte is sent again, once, on a fresh connection, as curl does.
 
 #include <cstddef>
 #include <memory>
