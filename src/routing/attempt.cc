@@ -112,15 +112,26 @@ upstream::Options transfer_options(const Runtime& runtime) {
                            .total_timeout = g.global_outbound_timeout};
 }
 
+namespace {
+
+// An error response's body (bounded; a failed read counts as empty), mapped by the codec.
+Error error_from_body(const upstream::ResponseHead& head,
+                      const std::expected<std::string, upstream::TransferError>& body,
+                      const providers::Codec& codec, std::string* raw) {
+  std::string_view text = body ? std::string_view(*body) : std::string_view();
+  if (text.size() > kMaxErrorBody) text = text.substr(0, kMaxErrorBody);
+  if (raw != nullptr) keep_raw(*raw, text);
+  return codec.decode_error(head.status, head.headers, text);
+}
+
+}  // namespace
+
 // Reads an error response body (bounded) and lets the codec map it.
 boost::asio::awaitable<Error> read_error(upstream::Transfer& t, const upstream::ResponseHead& head,
                                          const providers::Codec& codec, Clock::time_point deadline,
                                          std::string* raw) {
   auto body = co_await t.read_all(deadline);
-  std::string_view text = body ? std::string_view(*body) : std::string_view();
-  if (text.size() > kMaxErrorBody) text = text.substr(0, kMaxErrorBody);
-  if (raw != nullptr) keep_raw(*raw, text);
-  co_return codec.decode_error(head.status, head.headers, text);
+  co_return error_from_body(head, body, codec, raw);
 }
 
 boost::asio::awaitable<std::expected<std::string, Error>> exchange_once(
@@ -142,10 +153,8 @@ boost::asio::awaitable<std::expected<std::string, Error>> exchange_once(
   if (!done.head) {
     result = std::unexpected(transfer_error(done.head.error(), false, transfer->error_detail()));
   } else if (done.head->status < 200 || done.head->status >= 300) {
-    std::string_view text = done.body ? std::string_view(*done.body) : std::string_view();
-    if (text.size() > kMaxErrorBody) text = text.substr(0, kMaxErrorBody);
-    if (runtime.keep_raw_bodies) keep_raw(attempt.raw_response, text);
-    result = std::unexpected(codec.decode_error(done.head->status, done.head->headers, text));
+    std::string* raw = runtime.keep_raw_bodies ? &attempt.raw_response : nullptr;
+    result = std::unexpected(error_from_body(*done.head, done.body, codec, raw));
   } else {
     attempt.status = done.head->status;
     if (done.body) {

@@ -415,16 +415,28 @@ asio::awaitable<void> run(SharedPtr shared, StatePtr state, std::shared_ptr<cons
   }
 }
 
-// run() as a task of its own; a stray exception fails the transfer instead of escaping.
+// After a stray exception out of run(): the transfer fails instead of the exception escaping.
+void fail_internal(NativeClient::Shared& shared, NativeState& state) {
+  if (state.owner != nullptr) {
+    shared.fail(state, TransferError::kConnect, "internal error in the client");
+  }
+}
+
+// run() as a task of its own.
 void spawn_run(SharedPtr shared, StatePtr state, std::shared_ptr<const PlainUrl> where,
                std::string head, bool head_only, const Options& options) {
   asio::co_spawn(shared->io,
                  run(shared, state, std::move(where), std::move(head), head_only, options),
                  [shared, state](std::exception_ptr e) {
-                   if (e && state->owner != nullptr) {
-                     shared->fail(*state, TransferError::kConnect, "internal error in the client");
-                   }
+                   if (e) fail_internal(*shared, *state);
                  });
+}
+
+// The deferred run's parameters, taken once (by complete() or by a piecewise wait).
+std::optional<NativeState::Pending> take_pending(NativeState& state) {
+  std::optional<NativeState::Pending> p = std::move(state.pending);
+  state.pending.reset();
+  return p;
 }
 
 // The request head, or nullopt when a method or header could inject protocol text.
@@ -493,10 +505,9 @@ std::unique_ptr<Transfer> NativeClient::start(std::shared_ptr<const PlainUrl> ur
 
 void NativeClient::launch(const std::shared_ptr<TransferState>& base) {
   auto state = std::static_pointer_cast<NativeState>(base);
-  if (!state->pending) return;
-  NativeState::Pending p = std::move(*state->pending);
-  state->pending.reset();
-  spawn_run(shared_, state, std::move(p.url), std::move(p.head), p.head_only, p.options);
+  auto p = take_pending(*state);
+  if (!p) return;
+  spawn_run(shared_, state, std::move(p->url), std::move(p->head), p->head_only, p->options);
 }
 
 // The whole exchange in the caller's coroutine: no task, no wake-ups; the caller's deadline
@@ -504,20 +515,17 @@ void NativeClient::launch(const std::shared_ptr<TransferState>& base) {
 asio::awaitable<bool> NativeClient::run_deferred(std::shared_ptr<TransferState> base,
                                                  Clock::time_point deadline) {
   auto state = std::static_pointer_cast<NativeState>(base);
-  if (!state->pending) co_return false;
-  NativeState::Pending p = std::move(*state->pending);
-  state->pending.reset();
+  auto p = take_pending(*state);
+  if (!p) co_return false;
   state->collect = true;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  p.options.total_timeout =
-      std::min(p.options.total_timeout, std::max(left, std::chrono::milliseconds(0)));
+  p->options.total_timeout =
+      std::min(p->options.total_timeout, std::max(left, std::chrono::milliseconds(0)));
   SharedPtr shared = shared_;  // `this` is not touched once the exchange is under way
   try {
-    co_await run(shared, state, std::move(p.url), std::move(p.head), p.head_only, p.options);
+    co_await run(shared, state, std::move(p->url), std::move(p->head), p->head_only, p->options);
   } catch (const std::exception&) {
-    if (state->owner != nullptr) {
-      shared->fail(*state, TransferError::kConnect, "internal error in the client");
-    }
+    fail_internal(*shared, *state);
   }
   co_return true;
 }
